@@ -1,0 +1,25 @@
+import type { Got } from 'got';
+import type { PrismaClient } from '../generated/prisma/client';
+import { serviceHttp } from './http-json';
+import { createProjectionActivities } from './projection-activities';
+import { createServiceActivities, type ServiceUrls } from './service-activities';
+
+/** What the activities need; the worker builds the real ones once. */
+export interface ActivityDeps {
+  prisma: PrismaClient;
+  services: ServiceUrls;
+  /** HTTP client for the services; tests may pass one with other defaults. */
+  http?: Got;
+}
+
+/**
+ * Every activity TaskWorkflow uses, bound to their dependencies. Workflows import this
+ * module as a type only (`ReturnType<typeof createActivities>`).
+ */
+export function createActivities(deps: ActivityDeps) {
+  const projection = createProjectionActivities(deps.prisma);
+  return {
+    ...projection,
+    ...createServiceActivities(deps.http ?? serviceHttp, deps.services, projection),
+  };
+}

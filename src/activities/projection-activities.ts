@@ -1,0 +1,113 @@
+import type { PrismaClient } from '../generated/prisma/client';
+import type { PlanStep } from '../shared/plan';
+import { isTerminalStatus, type TaskStatus } from '../shared/task';
+import type { StepState } from '../workflows/definitions';
+
+/**
+ * Writes to the PostgreSQL projection that the REST API reads. Each write is idempotent,
+ * because Temporal may run an activity more than once.
+ */
+export function createProjectionActivities(prisma: PrismaClient) {
+  return {
+    /** Moves a task to a new status; stamps when it started and ended. */
+    async recordTaskStatus(input: {
+      taskId: string;
+      status: TaskStatus;
+      runId?: string;
+      error?: string;
+      blockedReason?: string;
+    }): Promise<void> {
+      const now = new Date();
+      await prisma.task.update({
+        where: { id: input.taskId },
+        data: {
+          status: input.status,
+          runId: input.runId,
+          error: input.error,
+          blockedReason: input.blockedReason,
+          ...(input.status === 'screening' ? { startedAt: now } : {}),
+          ...(isTerminalStatus(input.status) ? { completedAt: now } : {}),
+        },
+      });
+    },
+
+    /** Stores the plan's steps, all waiting. A retry after a partial write adds nothing twice. */
+    async recordPlan(input: { taskId: string; steps: PlanStep[]; model: string }): Promise<void> {
+      await prisma.planStep.createMany({
+        data: input.steps.map((step, position) => ({
+          taskId: input.taskId,
+          stepId: step.id,
+          position,
+          action: step.action,
+          arm: step.arm,
+          acceptanceCriteria: step.acceptance_criteria,
+          dependsOn: step.depends_on,
+          status: 'waiting',
+        })),
+        skipDuplicates: true,
+      });
+    },
+
+    /** Records a step's new state, its output and what it cost. */
+    async recordStepStatus(input: {
+      taskId: string;
+      stepId: string;
+      status: StepState;
+      output?: unknown;
+      summary?: string;
+      error?: string;
+      tokens?: number;
+      costUsd?: number;
+    }): Promise<void> {
+      const now = new Date();
+      const finished = input.status !== 'running' && input.status !== 'waiting';
+      await prisma.planStep.update({
+        where: { taskId_stepId: { taskId: input.taskId, stepId: input.stepId } },
+        data: {
+          status: input.status,
+          ...(input.output !== undefined ? { output: input.output as object } : {}),
+          summary: input.summary,
+          error: input.error,
+          tokens: input.tokens,
+          costUsd: input.costUsd,
+          ...(input.status === 'running' ? { startedAt: now } : {}),
+          ...(finished ? { completedAt: now } : {}),
+        },
+      });
+    },
+
+    /** Records which attempt of a step is running (Temporal counts attempts from 1). */
+    async recordStepAttempt(input: { taskId: string; stepId: string; attempt: number }): Promise<void> {
+      await prisma.planStep.update({
+        where: { taskId_stepId: { taskId: input.taskId, stepId: input.stepId } },
+        data: { attempts: input.attempt },
+      });
+    },
+
+    /** Stores the aggregated result; a retry overwrites it with the same values. */
+    async recordResult(input: {
+      taskId: string;
+      output: unknown;
+      summary: string;
+      confidence?: number;
+      tokens: number;
+      costUsd: number;
+    }): Promise<void> {
+      const data = {
+        output: input.output as object,
+        summary: input.summary,
+        confidence: input.confidence,
+        tokens: input.tokens,
+        costUsd: input.costUsd,
+      };
+      await prisma.taskResult.upsert({
+        where: { taskId: input.taskId },
+        create: { taskId: input.taskId, ...data },
+        update: data,
+      });
+    },
+  };
+}
+
+/** The projection writers, as activities and as the service activities' dependency. */
+export type Projection = ReturnType<typeof createProjectionActivities>;

@@ -1,0 +1,68 @@
+import type { Client } from '@temporalio/client';
+import got from 'got';
+import type { Logger } from 'pino';
+import type { PrismaClient } from '../generated/prisma/client';
+import { createHttpApp, type HttpApp, type ReadyReport } from '../http/create-http-app';
+import { createTasksRouter } from './tasks-router';
+
+/** What the REST facade needs; it never calls the services' work endpoints itself. */
+export interface ApiDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+  /** Services whose `/health` readiness checks, by name. */
+  serviceUrls: Record<string, string>;
+  /** Where the Temporal Web UI is, if there is one, for `GET /`. */
+  temporalUiUrl?: string;
+}
+
+/** The REST facade: submit, inspect and cancel tasks; health, readiness and metrics. */
+export function createApiApp(deps: ApiDeps): HttpApp {
+  const http = createHttpApp({
+    name: 'api',
+    logger: deps.logger,
+    bodyLimit: '256kb',
+    ready: () => checkReadiness(deps),
+  });
+  http.app.get('/', (_req, res) => {
+    res.json({
+      service: 'OctoLLM',
+      description: 'Durable LLM task orchestration on Temporal',
+      endpoints: {
+        submit: 'POST /submit',
+        task: 'GET /tasks/:id',
+        results: 'GET /tasks/:id/results',
+        cancel: 'POST /tasks/:id/cancel',
+        health: 'GET /health',
+        ready: 'GET /ready',
+        metrics: 'GET /metrics',
+      },
+      temporal_ui: deps.temporalUiUrl,
+    });
+  });
+  http.app.use(createTasksRouter({ ...deps, registry: http.registry }));
+  http.finish();
+  return http;
+}
+
+/** Ready when the database, Temporal and every service answer. */
+async function checkReadiness(deps: ApiDeps): Promise<ReadyReport> {
+  const checks: ReadyReport['checks'] = {};
+  const probe = async (name: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      checks[name] = { ok: true };
+    } catch (err) {
+      checks[name] = { ok: false, detail: (err as Error).message.slice(0, 200) };
+    }
+  };
+  await Promise.all([
+    probe('database', () => deps.prisma.$queryRaw`SELECT 1`),
+    probe('temporal', () => deps.temporal.workflowService.getSystemInfo({})),
+    ...Object.entries(deps.serviceUrls).map(([name, url]) =>
+      probe(name, () => got(`${url}/health`, { timeout: { request: 2_000 }, retry: { limit: 0 } })),
+    ),
+  ]);
+  return { ready: Object.values(checks).every((c) => c.ok), checks };
+}

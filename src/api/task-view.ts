@@ -1,0 +1,74 @@
+import type { PlanStep, Task, TaskResult } from '../generated/prisma/client';
+
+/** Links a client follows from a task. */
+export function taskLinks(id: string) {
+  return {
+    self: `/tasks/${id}`,
+    results: `/tasks/${id}/results`,
+    cancel: `/tasks/${id}/cancel`,
+  };
+}
+
+/** A task row, with its steps, as the API shows it (snake_case, like the request). */
+export function toTaskView(task: Task & { steps: PlanStep[] }) {
+  return {
+    task_id: task.id,
+    status: task.status,
+    goal: task.goal,
+    constraints: task.constraints,
+    context: task.context,
+    acceptance_criteria: task.acceptanceCriteria,
+    priority: task.priority,
+    budget: {
+      max_cost_usd: task.budgetMaxCostUsd,
+      max_time_seconds: task.budgetMaxTimeSeconds,
+      max_tokens: task.budgetMaxTokens,
+    },
+    error: task.error,
+    blocked_reason: task.blockedReason,
+    workflow_id: task.workflowId,
+    run_id: task.runId,
+    created_at: task.createdAt,
+    updated_at: task.updatedAt,
+    started_at: task.startedAt,
+    completed_at: task.completedAt,
+    steps: task.steps.map(toStepView),
+    links: taskLinks(task.id),
+  };
+}
+
+/** A plan step without its output (outputs can be large: they are under `/results`). */
+export function toStepView(step: PlanStep) {
+  return {
+    id: step.stepId,
+    action: step.action,
+    arm: step.arm,
+    acceptance_criteria: step.acceptanceCriteria,
+    depends_on: step.dependsOn,
+    status: step.status,
+    summary: step.summary,
+    error: step.error,
+    attempts: step.attempts,
+    usage: { tokens: step.tokens, cost_usd: step.costUsd },
+    started_at: step.startedAt,
+    completed_at: step.completedAt,
+  };
+}
+
+/** A task's result, with every step's output. */
+export function toResultView(task: Task & { steps: PlanStep[]; result: TaskResult | null }) {
+  return {
+    task_id: task.id,
+    status: task.status,
+    error: task.error,
+    blocked_reason: task.blockedReason,
+    result: task.result && {
+      output: task.result.output,
+      summary: task.result.summary,
+      confidence: task.result.confidence,
+      usage: { tokens: task.result.tokens, cost_usd: task.result.costUsd },
+      created_at: task.result.createdAt,
+    },
+    steps: task.steps.map((step) => ({ ...toStepView(step), output: step.output })),
+  };
+}

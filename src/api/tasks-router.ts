@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import { z } from 'zod';
+import type { PrismaClient } from '../generated/prisma/client';
+import { AppError } from '../http/app-error';
+import { parseOrThrow } from '../http/validate';
+import { isTerminalStatus, submitTaskSchema, TEMPORAL_PRIORITY_KEY, type TaskStatus } from '../shared/task';
+import { workflowIdFor } from '../workflows/definitions';
+// Type only: the API starts the workflow by name and never loads workflow code.
+import type { TaskWorkflow } from '../workflows/task-workflow';
+import { taskLinks, toResultView, toTaskView } from './task-view';
+
+/** What the task routes need. */
+export interface TasksRouterDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+  registry: Registry;
+}
+
+const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
+
+/** `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, `POST /tasks/:id/cancel`. */
+export function createTasksRouter({ prisma, temporal, taskQueue, logger, registry }: TasksRouterDeps): Router {
+  const router = Router();
+  const submitted = new Counter({
+    name: 'octollm_tasks_submitted_total',
+    help: 'Tasks accepted by POST /submit, by priority',
+    labelNames: ['priority'] as const,
+    registers: [registry],
+  });
+
+  router.post('/submit', async (req, res) => {
+    const spec = parseOrThrow(submitTaskSchema, req.body ?? {});
+    const id = randomUUID();
+    const workflowId = workflowIdFor(id);
+    // The row comes first so GET /tasks/:id works as soon as the client has the id; if the
+    // workflow cannot be started the row is removed again, so nothing is left half-written.
+    await prisma.task.create({
+      data: {
+        id,
+        goal: spec.goal,
+        constraints: spec.constraints,
+        context: spec.context as object,
+        acceptanceCriteria: spec.acceptance_criteria,
+        priority: spec.priority,
+        budgetMaxCostUsd: spec.budget.max_cost_usd,
+        budgetMaxTimeSeconds: spec.budget.max_time_seconds,
+        budgetMaxTokens: spec.budget.max_tokens,
+        status: 'pending',
+        workflowId,
+      },
+    });
+    try {
+      const handle = await temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [{ taskId: id, spec }],
+        priority: { priorityKey: TEMPORAL_PRIORITY_KEY[spec.priority] },
+        memo: { goal: spec.goal.slice(0, 200) },
+      });
+      await prisma.task.update({ where: { id }, data: { runId: handle.firstExecutionRunId } });
+    } catch (err) {
+      logger.error({ err, taskId: id }, 'could not start workflow');
+      await prisma.task.delete({ where: { id } }).catch(() => undefined);
+      throw new AppError('UPSTREAM_UNAVAILABLE', 'Temporal is unavailable; the task was not accepted. Retry later.');
+    }
+    submitted.inc({ priority: spec.priority });
+    res.status(202).location(`/tasks/${id}`).json({
+      task_id: id,
+      status: 'pending' satisfies TaskStatus,
+      workflow_id: workflowId,
+      links: taskLinks(id),
+    });
+  });
+
+  const findTask = async (rawParams: unknown) => {
+    const { id } = parseOrThrow(taskIdParams, rawParams, 'path');
+    const task = await prisma.task.findUnique({
+      where: { id },
+      include: { steps: { orderBy: { position: 'asc' } }, result: true },
+    });
+    if (!task) throw new AppError('NOT_FOUND', `No task with id ${id}`);
+    return task;
+  };
+
+  router.get('/tasks/:id', async (req, res) => {
+    res.json(toTaskView(await findTask(req.params)));
+  });
+
+  router.get('/tasks/:id/results', async (req, res) => {
+    res.json(toResultView(await findTask(req.params)));
+  });
+
+  router.post('/tasks/:id/cancel', async (req, res) => {
+    const task = await findTask(req.params);
+    if (isTerminalStatus(task.status as TaskStatus)) {
+      throw new AppError('CONFLICT', `Task ${task.id} has already ended (${task.status}); nothing to cancel`);
+    }
+    try {
+      await temporal.workflow.getHandle(task.workflowId).cancel();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new AppError('CONFLICT', `Task ${task.id} is no longer running`);
+      }
+      logger.error({ err, taskId: task.id }, 'could not cancel workflow');
+      throw new AppError('UPSTREAM_UNAVAILABLE', 'Temporal is unavailable; the task was not cancelled. Retry later.');
+    }
+    res.status(202).json({ task_id: task.id, status: 'cancelling', links: taskLinks(task.id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,172 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+/**
+ * Every environment variable OctoLLM reads, with defaults that run on a fresh machine.
+ * Nothing else in the code reads `process.env`.
+ */
+const envSchema = z.object({
+  OCTOLLM_DATA_DIR: z.string().default('.octollm'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalString,
+  EMBEDDED_PG_PORT: port.default(54329),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('octollm-tasks'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_TEST_SERVER_PATH: optionalString,
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(8000),
+  SERVICES_HOST: z.string().default('127.0.0.1'),
+  REFLEX_PORT: port.default(8101),
+  PLANNER_PORT: port.default(8102),
+  ARMS_BASE_PORT: port.default(8110),
+  REFLEX_URL: optionalUrl,
+  PLANNER_URL: optionalUrl,
+  ARM_URLS: optionalString,
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+});
+
+/** The parsed environment. */
+export type Env = z.infer<typeof envSchema>;
+
+/** Arms that run as their own HTTP service, in port order from `ARMS_BASE_PORT`. */
+export const SERVICE_ARMS = ['retriever', 'coder', 'executor', 'judge', 'guardian'] as const;
+
+/** Name of an arm that runs as its own service. */
+export type ServiceArm = (typeof SERVICE_ARMS)[number];
+
+/** OctoLLM's configuration, derived once from the environment. */
+export interface Config {
+  env: Env;
+  dataDir: string;
+  database: { url?: string; embeddedPort: number; dataDir: string };
+  temporal: {
+    /** Set when an existing cluster is used; otherwise a local dev server is started. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    devServer: { port: number; uiPort: number; dbFile: string };
+    cliPath?: string;
+    testServerPath?: string;
+    toolchainDir: string;
+  };
+  api: { host: string; port: number };
+  services: {
+    host: string;
+    reflexPort: number;
+    plannerPort: number;
+    armPorts: Record<ServiceArm, number>;
+    reflexUrl: string;
+    plannerUrl: string;
+    /** Where each arm is reached; the planner arm is the Planner service. */
+    armUrls: Record<ServiceArm | 'planner', string>;
+  };
+  llm: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
+}
+
+/**
+ * Parses `ARM_URLS` (`name=url,name=url`) into a map, rejecting unknown arms so a typo
+ * does not silently route a step to the default.
+ */
+function parseArmUrls(raw: string | undefined): Partial<Record<ServiceArm, string>> {
+  if (!raw) return {};
+  const result: Partial<Record<ServiceArm, string>> = {};
+  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, url] = pair.split('=', 2).map((s) => s.trim());
+    if (!name || !url || !(SERVICE_ARMS as readonly string[]).includes(name)) {
+      throw new Error(
+        `ARM_URLS: "${pair}" is not name=url with name one of ${SERVICE_ARMS.join(', ')}`,
+      );
+    }
+    result[name as ServiceArm] = z.url().parse(url);
+  }
+  return result;
+}
+
+/** Thrown when the environment is invalid; the message names each bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates configuration from an environment (by default the process's). */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.OCTOLLM_DATA_DIR);
+  const host = env.SERVICES_HOST;
+  const local = (p: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${p}`;
+  const armPorts = Object.fromEntries(
+    SERVICE_ARMS.map((arm, i) => [arm, env.ARMS_BASE_PORT + i]),
+  ) as Record<ServiceArm, number>;
+  let overrides: Partial<Record<ServiceArm, string>>;
+  try {
+    overrides = parseArmUrls(env.ARM_URLS);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message}`);
+  }
+  const plannerUrl = env.PLANNER_URL ?? local(env.PLANNER_PORT);
+  const armUrls = {
+    ...Object.fromEntries(SERVICE_ARMS.map((arm) => [arm, overrides[arm] ?? local(armPorts[arm])])),
+    planner: plannerUrl,
+  } as Record<ServiceArm | 'planner', string>;
+
+  return {
+    env,
+    dataDir,
+    database: {
+      url: env.DATABASE_URL,
+      embeddedPort: env.EMBEDDED_PG_PORT,
+      dataDir: path.join(dataDir, 'postgres'),
+    },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      devServer: {
+        port: env.TEMPORAL_PORT,
+        uiPort: env.TEMPORAL_UI_PORT,
+        dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+      },
+      cliPath: env.TEMPORAL_CLI_PATH,
+      testServerPath: env.TEMPORAL_TEST_SERVER_PATH,
+      toolchainDir: path.join(dataDir, 'toolchain'),
+    },
+    api: { host: env.API_HOST, port: env.API_PORT },
+    services: {
+      host,
+      reflexPort: env.REFLEX_PORT,
+      plannerPort: env.PLANNER_PORT,
+      armPorts,
+      reflexUrl: env.REFLEX_URL ?? local(env.REFLEX_PORT),
+      plannerUrl,
+      armUrls,
+    },
+    llm: {
+      apiKey: env.OPENAI_API_KEY,
+      baseUrl: env.OPENAI_BASE_URL,
+      model: env.OPENAI_MODEL,
+      timeoutMs: env.LLM_TIMEOUT_MS,
+    },
+  };
+}

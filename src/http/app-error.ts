@@ -1,0 +1,55 @@
+/** Every error code the HTTP layer can answer with. */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'MALFORMED_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_REJECTED',
+  'INTERNAL',
+] as const;
+
+/** A machine-readable error code. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The single code-to-status table: each code always answers with the same HTTP status. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  /** A dependency is down or overloaded; retrying later may work. */
+  UPSTREAM_UNAVAILABLE: 503,
+  /** A dependency (such as the LLM) refused the request for good: bad credentials, bad request. */
+  UPSTREAM_REJECTED: 424,
+  INTERNAL: 500,
+};
+
+/** One problem with one field of a request. */
+export interface FieldIssue {
+  /** Dotted path of the field, e.g. `budget.max_tokens`; empty for the body as a whole. */
+  field: string;
+  message: string;
+}
+
+/** An error meant for the client: its message is safe to show, its code fixes the status. */
+export class AppError extends Error {
+  override name = 'AppError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: FieldIssue[],
+  ) {
+    super(message);
+  }
+
+  /** The HTTP status for this error's code. */
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

@@ -1,0 +1,129 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { AppError } from './app-error';
+
+/** What `GET /ready` reports: each dependency's state, ready only when all are up. */
+export interface ReadyReport {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+/** Options for an OctoLLM HTTP app (the API or a service). */
+export interface HttpAppOptions {
+  /** Name shown by `/health` and used as the metrics prefix label. */
+  name: string;
+  logger: Logger;
+  /** Largest accepted JSON body. */
+  bodyLimit?: string;
+  /** Readiness checks; by default the app is ready once it listens. */
+  ready?: () => Promise<ReadyReport>;
+  /** Extra fields for `/health`, e.g. whether an LLM is configured. */
+  health?: () => Record<string, unknown>;
+}
+
+/** An Express app with OctoLLM's plumbing, plus its own metrics registry. */
+export interface HttpApp {
+  app: Express;
+  /** Per-app registry, so several services in one process keep their metrics apart. */
+  registry: Registry;
+  /** Call after routes are added: 404 for unknown routes, then the error handler. */
+  finish(): void;
+}
+
+/**
+ * Builds an Express app with JSON parsing, request logging, `/health`, `/ready`, `/metrics`
+ * and one error handler that maps `AppError` codes to statuses and never leaks internals.
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  const { name, logger } = options;
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: name });
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    pinoHttp({
+      logger,
+      // Bodies and headers may carry user text or credentials: log only method, path and status.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+    }),
+  );
+  const timing: RequestHandler = (req, res, next) => {
+    const end = duration.startTimer({ method: req.method });
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      end({ route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
+    });
+    next();
+  };
+  app.use(timing);
+  app.use(express.json({ limit: options.bodyLimit ?? '256kb' }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: name, ...(options.health?.() ?? {}) });
+  });
+  app.get('/ready', async (_req, res) => {
+    const report = options.ready ? await options.ready() : { ready: true, checks: {} };
+    res.status(report.ready ? 200 : 503).json({ service: name, ...report });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  const finish = () => {
+    app.use((req, _res, next) => {
+      next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}`));
+    });
+    app.use(errorHandler(logger));
+  };
+  return { app, registry, finish };
+}
+
+/** Maps any thrown error to a JSON error response; unknown errors become an opaque 500. */
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const appError = toAppError(err);
+    if (appError.code === 'INTERNAL') logger.error({ err }, 'unhandled error');
+    res.status(appError.status).json({
+      error: {
+        code: appError.code,
+        message: appError.message,
+        ...(appError.details ? { details: appError.details } : {}),
+      },
+    });
+  };
+}
+
+/** Body-parser errors carry a `type`; everything unrecognised is internal. */
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const type = (err as { type?: string } | null)?.type;
+  if (type === 'entity.parse.failed') {
+    return new AppError('MALFORMED_JSON', 'Request body is not valid JSON', [
+      { field: '', message: 'malformed JSON' },
+    ]);
+  }
+  if (type === 'entity.too.large') {
+    const limit = (err as { limit?: number }).limit;
+    return new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes`);
+  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding or charset');
+  }
+  return new AppError('INTERNAL', 'Internal server error');
+}

@@ -1,0 +1,181 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { createActivities } from './activities';
+import { createApiApp } from './api/api-app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { openDatabase } from './db/database';
+import { createLogger } from './observability/logger';
+import { openTemporal } from './runtime/temporal-connection';
+import { closeServers, listen, SERVICE_NAMES, startServices, type ServiceName } from './runtime/services';
+import { createTaskWorker } from './runtime/task-worker';
+
+const USAGE = `Usage: octollm <command>
+  start              everything: PostgreSQL, Temporal dev server + Web UI, services, worker, API (default)
+  api                the REST facade only
+  worker             the Temporal worker only
+  services [name…]   the Reflex Layer, Planner Arm and arms (or the named ones: ${SERVICE_NAMES.join(', ')})
+  migrate            apply database migrations and exit`;
+
+/** Things to stop on shutdown, last started first. */
+type Stopper = () => Promise<unknown>;
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'start', ...rest] = argv;
+  if (command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.env.LOG_LEVEL);
+  const say = (msg: string) => logger.info(msg);
+  const stoppers: Stopper[] = [];
+  installShutdown(stoppers, logger);
+
+  switch (command) {
+    case 'start':
+      return startAll(config, logger, stoppers);
+    case 'api':
+      return startApi(config, logger, stoppers, say);
+    case 'worker':
+      return startWorker(config, stoppers, say, false);
+    case 'services': {
+      const unknown = rest.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
+      if (unknown.length) throw new ConfigError(`Unknown service(s): ${unknown.join(', ')}\n${USAGE}`);
+      const names = (rest.length ? rest : SERVICE_NAMES) as ServiceName[];
+      const running = await startServices(names, config, logger);
+      stoppers.push(() => closeServers(running.map((s) => s.server)));
+      for (const s of running) say(`${s.name} listening on ${s.url}`);
+      return;
+    }
+    case 'migrate': {
+      const db = await openDatabase({ ...dbOptions(config), log: say });
+      await db.stop();
+      return;
+    }
+    default:
+      throw new ConfigError(`Unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+function dbOptions(config: Config) {
+  return {
+    databaseUrl: config.database.url,
+    dataDir: config.database.dataDir,
+    port: config.database.embeddedPort,
+  };
+}
+
+/** The whole system in one process, on embedded defaults. */
+async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Promise<void> {
+  const say = (msg: string) => logger.info(msg);
+  const db = await openDatabase({ ...dbOptions(config), log: say });
+  stoppers.push(() => db.stop());
+  const temporal = await openTemporal(config, say);
+  stoppers.push(() => temporal.close());
+
+  const services = await startServices(SERVICE_NAMES, config, logger);
+  stoppers.push(() => closeServers(services.map((s) => s.server)));
+
+  const worker = await createTaskWorker({
+    connection: temporal.nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({ prisma: db.prisma, services: config.services }),
+  });
+  const running = worker.run();
+  stoppers.push(async () => {
+    worker.shutdown();
+    await running;
+  });
+
+  const api = createApiApp({
+    prisma: db.prisma,
+    temporal: temporal.client,
+    taskQueue: config.temporal.taskQueue,
+    logger,
+    serviceUrls: Object.fromEntries(services.map((s) => [s.name, s.url])),
+    temporalUiUrl: temporal.uiUrl,
+  });
+  const server = await listen(api.app, config.api.port, config.api.host, 'API');
+  stoppers.push(() => closeServers([server]));
+
+  const apiUrl = `http://${config.api.host}:${(server.address() as { port: number }).port}`;
+  console.log(banner(apiUrl, temporal.uiUrl, temporal.address, config));
+  await running.catch((err: unknown) => {
+    logger.fatal({ err }, 'worker stopped');
+    process.exitCode = 1;
+  });
+}
+
+async function startApi(config: Config, logger: Logger, stoppers: Stopper[], say: (m: string) => void) {
+  const db = await openDatabase({ ...dbOptions(config), log: say });
+  stoppers.push(() => db.stop());
+  const temporal = await openTemporal(config, say, { startDevServer: false });
+  stoppers.push(() => temporal.close());
+  const { reflexUrl, armUrls } = config.services;
+  const api = createApiApp({
+    prisma: db.prisma,
+    temporal: temporal.client,
+    taskQueue: config.temporal.taskQueue,
+    logger,
+    serviceUrls: { reflex: reflexUrl, ...armUrls },
+  });
+  const server: Server = await listen(api.app, config.api.port, config.api.host, 'API');
+  stoppers.push(() => closeServers([server]));
+  say(`API listening on http://${config.api.host}:${config.api.port}`);
+}
+
+async function startWorker(config: Config, stoppers: Stopper[], say: (m: string) => void, devServer: boolean) {
+  const db = await openDatabase({ ...dbOptions(config), log: say });
+  stoppers.push(() => db.stop());
+  const temporal = await openTemporal(config, say, { startDevServer: devServer });
+  stoppers.push(() => temporal.close());
+  const worker = await createTaskWorker({
+    connection: temporal.nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({ prisma: db.prisma, services: config.services }),
+  });
+  say(`worker polling task queue ${config.temporal.taskQueue} on ${temporal.address}`);
+  await worker.run();
+}
+
+function banner(apiUrl: string, uiUrl: string | undefined, address: string, config: Config): string {
+  const mode = config.llm.apiKey ? `LLM: ${config.llm.model}` : 'LLM: offline (no OPENAI_API_KEY; deterministic planner and arms)';
+  return `
+OctoLLM is up.
+  API          ${apiUrl}
+  Temporal UI  ${uiUrl ?? `(external cluster at ${address})`}
+  Temporal     ${address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}
+  ${mode}
+
+Try:
+  curl -s -X POST ${apiUrl}/submit -H 'content-type: application/json' \\
+    -d '{"goal":"Research the trade-offs of event sourcing and write a short summary","acceptance_criteria":["summary is non-empty"]}'
+  curl -s ${apiUrl}/tasks/<task_id>
+
+Ctrl-C stops everything; data is kept in ${config.dataDir}.
+`;
+}
+
+/** Ctrl-C / SIGTERM: stop everything in reverse order, once; a second Ctrl-C exits at once. */
+function installShutdown(stoppers: Stopper[], logger: Logger): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    for (const s of [...stoppers].reverse()) {
+      await s().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', (s) => void stop(s));
+  process.on('SIGTERM', (s) => void stop(s));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { SERVICE_ARMS, type Config } from '../config';
+import type { HttpApp } from '../http/create-http-app';
+import { createArmApp } from '../services/arms/arm-app';
+import { createArmDescriptors } from '../services/arms/arm-registry';
+import { createLlm } from '../services/common/llm-client';
+import { createPlannerApp } from '../services/planner/planner-app';
+import { createReflexApp } from '../services/reflex/reflex-app';
+
+/** Every service OctoLLM runs: the Reflex Layer, the Planner Arm and the arms. */
+export const SERVICE_NAMES = ['reflex', 'planner', ...SERVICE_ARMS] as const;
+
+/** Name of one service. */
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** A running service. */
+export interface RunningService {
+  name: ServiceName;
+  url: string;
+  server: Server;
+}
+
+/** Builds one service's app from configuration. */
+export function createServiceApp(name: ServiceName, config: Config, logger: Logger): HttpApp {
+  const llm = createLlm(config.llm);
+  if (name === 'reflex') return createReflexApp({ logger });
+  if (name === 'planner') return createPlannerApp({ logger, llm });
+  const arms = createArmDescriptors({ reflexUrl: config.services.reflexUrl });
+  return createArmApp({ arm: arms[name], logger, llm });
+}
+
+/** The port a service listens on, from configuration. */
+export function servicePort(name: ServiceName, config: Config): number {
+  if (name === 'reflex') return config.services.reflexPort;
+  if (name === 'planner') return config.services.plannerPort;
+  return config.services.armPorts[name];
+}
+
+/** Starts the named services on their configured ports (port 0 picks a free one). */
+export async function startServices(
+  names: readonly ServiceName[],
+  config: Config,
+  logger: Logger,
+  ports: Partial<Record<ServiceName, number>> = {},
+): Promise<RunningService[]> {
+  return Promise.all(
+    names.map(async (name) => {
+      const { app } = createServiceApp(name, config, logger);
+      const server = await listen(app, ports[name] ?? servicePort(name, config), config.services.host, name);
+      const { port } = server.address() as { port: number };
+      const host = config.services.host === '0.0.0.0' ? '127.0.0.1' : config.services.host;
+      return { name, url: `http://${host}:${port}`, server };
+    }),
+  );
+}
+
+/** Listens, turning "port in use" into a message that says which variable to change. */
+export function listen(app: HttpApp['app'], port: number, host: string, what: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new Error(`${what}: port ${port} on ${host} is already in use. Stop whatever uses it or choose another port (see the configuration table in README.md).`));
+      } else reject(err);
+    });
+  });
+}
+
+/** Closes HTTP servers, waiting for requests in flight. */
+export async function closeServers(servers: Server[]): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections?.();
+        }),
+    ),
+  );
+}

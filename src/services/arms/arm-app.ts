@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import { armExecuteRequestSchema } from '../../shared/arm';
+import { createHttpApp, type HttpApp } from '../../http/create-http-app';
+import { parseOrThrow } from '../../http/validate';
+import type { Llm } from '../common/llm-client';
+import type { ArmDescriptor } from './arm-handler';
+
+/** Options for one arm's HTTP service. */
+export interface ArmAppOptions {
+  arm: ArmDescriptor;
+  logger: Logger;
+  llm?: Llm;
+}
+
+/**
+ * An arm as an HTTP service: `POST /execute` runs one step, `GET /capabilities` says what
+ * the arm can do. A client that disconnects aborts the work in flight (an LLM call stops
+ * billing when the task that wanted it is cancelled).
+ */
+export function createArmApp({ arm, logger, llm }: ArmAppOptions): HttpApp {
+  const http = createHttpApp({
+    name: `arm-${arm.name}`,
+    logger: logger.child({ service: `arm-${arm.name}` }),
+    bodyLimit: '8mb',
+    health: () => ({ arm: arm.name, mode: llm ? 'llm' : 'offline' }),
+  });
+  http.app.get('/capabilities', (_req, res) => {
+    res.json({
+      arm: arm.name,
+      capabilities: arm.capabilities,
+      cost_tier: arm.cost_tier,
+      mode: llm ? 'llm' : 'offline',
+    });
+  });
+  http.app.post('/execute', async (req, res) => {
+    const body = parseOrThrow(armExecuteRequestSchema, req.body);
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const result = await arm.handler(body, { llm, signal: abort.signal });
+    res.json(result);
+  });
+  http.finish();
+  return http;
+}

@@ -1,0 +1,16 @@
+import type { ArmExecuteResponse } from '../../../shared/arm';
+import type { ArmRequest } from '../arm-handler';
+
+/**
+ * The answer of an LLM-backed arm when no LLM is configured: it says plainly that nothing
+ * was generated, so nobody mistakes it for real work.
+ */
+export function offlineAnswer(arm: string, request: ArmRequest, what: string): ArmExecuteResponse {
+  return {
+    output: `[offline] The ${arm} arm has no LLM configured (set OPENAI_API_KEY), so it did not ${what}. Step: ${request.step.action}`,
+    summary: `${arm}: offline, nothing generated`,
+    confidence: 0,
+    usage: { tokens: 0, cost_usd: 0 },
+    mode: 'offline',
+  };
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { budgetSchema } from './task';
+
+/** The arms a plan step may name. */
+export const ARM_NAMES = ['retriever', 'coder', 'executor', 'judge', 'guardian', 'planner'] as const;
+
+/** Name of a specialised arm. */
+export type ArmName = (typeof ARM_NAMES)[number];
+
+/** Smallest and largest number of steps a plan may have. */
+export const PLAN_STEP_LIMITS = { min: 3, max: 7 } as const;
+
+/** One step of a plan: what to do, on which arm, after which steps, and how to judge it. */
+export const planStepSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -'),
+  action: z.string().min(1).max(4_000),
+  arm: z.enum(ARM_NAMES),
+  acceptance_criteria: z.array(z.string().min(1)).min(1, 'every step needs acceptance criteria'),
+  depends_on: z.array(z.string()).default([]),
+  estimated_cost_usd: z.number().nonnegative().default(0),
+  estimated_seconds: z.number().nonnegative().default(0),
+  estimated_tokens: z.number().int().nonnegative().default(0),
+});
+
+/** A plan step. */
+export type PlanStep = z.infer<typeof planStepSchema>;
+
+/** Body of the Planner Arm's `POST /plan`. */
+export const planRequestSchema = z.object({
+  goal: z.string().min(1),
+  constraints: z.array(z.string()).default([]),
+  acceptance_criteria: z.array(z.string()).default([]),
+  context: z.record(z.string(), z.unknown()).default({}),
+  budget: budgetSchema,
+  arms: z.array(z.enum(ARM_NAMES)).min(1).default([...ARM_NAMES]),
+});
+
+/** A planning request. */
+export type PlanRequest = z.infer<typeof planRequestSchema>;
+
+/** Response of the Planner Arm's `POST /plan`. */
+export const planResponseSchema = z.object({
+  steps: z.array(planStepSchema),
+  rationale: z.string(),
+  confidence: z.number().min(0).max(1),
+  complexity: z.enum(['simple', 'moderate', 'complex']),
+  total_estimates: z.object({
+    cost_usd: z.number().nonnegative(),
+    seconds: z.number().nonnegative(),
+    tokens: z.number().int().nonnegative(),
+  }),
+  cache: z.object({ hit: z.boolean(), key: z.string() }),
+  model: z.string(),
+  prompt_version: z.string(),
+});
+
+/** A plan as the Planner Arm returns it. */
+export type PlanResponse = z.infer<typeof planResponseSchema>;
+
+/**
+ * Checks the rules a plan must meet before it may run: step count, unique ids, dependencies
+ * that point only to earlier steps (so there are no cycles), arms from the allowed set.
+ * Returns human-readable problems; an empty list means the plan is valid.
+ */
+export function validatePlanSteps(steps: readonly PlanStep[], arms: readonly ArmName[]): string[] {
+  const problems: string[] = [];
+  if (steps.length < PLAN_STEP_LIMITS.min || steps.length > PLAN_STEP_LIMITS.max) {
+    problems.push(
+      `plan has ${steps.length} steps; it needs ${PLAN_STEP_LIMITS.min} to ${PLAN_STEP_LIMITS.max}`,
+    );
+  }
+  const earlier = new Set<string>();
+  steps.forEach((step, index) => {
+    const where = `steps[${index}] (${step.id})`;
+    if (earlier.has(step.id)) problems.push(`${where}: duplicate step id`);
+    if (!arms.includes(step.arm)) problems.push(`${where}: arm "${step.arm}" is not available`);
+    if (step.acceptance_criteria.length === 0) problems.push(`${where}: no acceptance criteria`);
+    for (const dep of step.depends_on) {
+      if (dep === step.id) problems.push(`${where}: depends on itself`);
+      else if (!earlier.has(dep)) {
+        const later = steps.some((s) => s.id === dep);
+        problems.push(
+          `${where}: depends_on "${dep}" ${later ? 'is not an earlier step' : 'does not exist'}`,
+        );
+      }
+    }
+    earlier.add(step.id);
+  });
+  return problems;
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** Every state a task's projection can be in; the last four are terminal. */
+export const TASK_STATUSES = [
+  'pending',
+  'screening',
+  'planning',
+  'running',
+  'completed',
+  'failed',
+  'blocked',
+  'cancelled',
+] as const;
+
+/** A task's lifecycle state as stored in the projection. */
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** States from which a task never moves again. */
+export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'blocked', 'cancelled'];
+
+/** True when a task in this state will not change any more. */
+export function isTerminalStatus(status: TaskStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** Task priorities, most urgent last. */
+export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+/** How urgent a task is. */
+export type Priority = (typeof PRIORITIES)[number];
+
+/**
+ * Temporal task-queue priority keys: 1 is served first. Temporal's default key is 3, so
+ * `medium` matches what an unprioritised workflow would get.
+ */
+export const TEMPORAL_PRIORITY_KEY: Record<Priority, number> = {
+  critical: 1,
+  high: 2,
+  medium: 3,
+  low: 4,
+};
+
+/** Limits a task must stay within. */
+export const budgetSchema = z
+  .object({
+    max_cost_usd: z.number().positive().max(1000).default(1),
+    max_time_seconds: z.number().int().positive().max(86_400).default(300),
+    max_tokens: z.number().int().positive().max(10_000_000).default(20_000),
+  })
+  .strict();
+
+/** A task's budget, defaults applied. */
+export type Budget = z.infer<typeof budgetSchema>;
+
+/** The body of `POST /submit`. Unknown fields are rejected so typos do not pass silently. */
+export const submitTaskSchema = z
+  .object({
+    goal: z.string().trim().min(1, 'must not be empty').max(10_000),
+    constraints: z.array(z.string().trim().min(1).max(2_000)).max(50).default([]),
+    context: z.record(z.string(), z.unknown()).default({}),
+    acceptance_criteria: z.array(z.string().trim().min(1).max(2_000)).max(50).default([]),
+    priority: z.enum(PRIORITIES).default('medium'),
+    budget: budgetSchema.default(() => budgetSchema.parse({})),
+  })
+  .strict();
+
+/** A validated task submission, defaults applied. */
+export type TaskSpec = z.infer<typeof submitTaskSchema>;
