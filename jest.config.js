@@ -41,4 +41,5 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmClosure('got').map(escape).join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60_000,
+  globalSetup: '<rootDir>/test/global-setup.ts',
 };

@@ -6,7 +6,13 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './db/database';
 import { createLogger } from './observability/logger';
 import { openTemporal } from './runtime/temporal-connection';
-import { closeServers, listen, SERVICE_NAMES, startServices, type ServiceName } from './runtime/services';
+import {
+  closeServers,
+  listen,
+  SERVICE_NAMES,
+  startServices,
+  type ServiceName,
+} from './runtime/services';
 import { createTaskWorker } from './runtime/task-worker';
 
 const USAGE = `Usage: octollm <command>
@@ -40,7 +46,8 @@ async function main(argv: string[]): Promise<void> {
       return startWorker(config, stoppers, say, false);
     case 'services': {
       const unknown = rest.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
-      if (unknown.length) throw new ConfigError(`Unknown service(s): ${unknown.join(', ')}\n${USAGE}`);
+      if (unknown.length)
+        throw new ConfigError(`Unknown service(s): ${unknown.join(', ')}\n${USAGE}`);
       const names = (rest.length ? rest : SERVICE_NAMES) as ServiceName[];
       const running = await startServices(names, config, logger);
       stoppers.push(() => closeServers(running.map((s) => s.server)));
@@ -107,7 +114,12 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   });
 }
 
-async function startApi(config: Config, logger: Logger, stoppers: Stopper[], say: (m: string) => void) {
+async function startApi(
+  config: Config,
+  logger: Logger,
+  stoppers: Stopper[],
+  say: (m: string) => void,
+) {
   const db = await openDatabase({ ...dbOptions(config), log: say });
   stoppers.push(() => db.stop());
   const temporal = await openTemporal(config, say, { startDevServer: false });
@@ -125,7 +137,12 @@ async function startApi(config: Config, logger: Logger, stoppers: Stopper[], say
   say(`API listening on http://${config.api.host}:${config.api.port}`);
 }
 
-async function startWorker(config: Config, stoppers: Stopper[], say: (m: string) => void, devServer: boolean) {
+async function startWorker(
+  config: Config,
+  stoppers: Stopper[],
+  say: (m: string) => void,
+  devServer: boolean,
+) {
   const db = await openDatabase({ ...dbOptions(config), log: say });
   stoppers.push(() => db.stop());
   const temporal = await openTemporal(config, say, { startDevServer: devServer });
@@ -140,8 +157,15 @@ async function startWorker(config: Config, stoppers: Stopper[], say: (m: string)
   await worker.run();
 }
 
-function banner(apiUrl: string, uiUrl: string | undefined, address: string, config: Config): string {
-  const mode = config.llm.apiKey ? `LLM: ${config.llm.model}` : 'LLM: offline (no OPENAI_API_KEY; deterministic planner and arms)';
+function banner(
+  apiUrl: string,
+  uiUrl: string | undefined,
+  address: string,
+  config: Config,
+): string {
+  const mode = config.llm.apiKey
+    ? `LLM: ${config.llm.model}`
+    : 'LLM: offline (no OPENAI_API_KEY; deterministic planner and arms)';
   return `
 OctoLLM is up.
   API          ${apiUrl}

@@ -49,7 +49,10 @@ export async function postJson<S extends z.ZodType>(
   } catch (err) {
     if (err instanceof RequestError) {
       // Connection refused, reset, timed out: the service may come back.
-      throw ApplicationFailure.retryable(`${service} unreachable: ${err.code ?? err.message}`, 'ServiceUnavailable');
+      throw ApplicationFailure.retryable(
+        `${service} unreachable: ${err.code ?? err.message}`,
+        'ServiceUnavailable',
+      );
     }
     throw err;
   }

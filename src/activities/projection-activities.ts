@@ -77,7 +77,11 @@ export function createProjectionActivities(prisma: PrismaClient) {
     },
 
     /** Records which attempt of a step is running (Temporal counts attempts from 1). */
-    async recordStepAttempt(input: { taskId: string; stepId: string; attempt: number }): Promise<void> {
+    async recordStepAttempt(input: {
+      taskId: string;
+      stepId: string;
+      attempt: number;
+    }): Promise<void> {
       await prisma.planStep.update({
         where: { taskId_stepId: { taskId: input.taskId, stepId: input.stepId } },
         data: { attempts: input.attempt },

@@ -1,7 +1,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Got } from 'got';
 import { armExecuteResponseSchema, type ArmExecuteResponse } from '../shared/arm';
-import { planResponseSchema, validatePlanSteps, type PlanResponse, type PlanStep } from '../shared/plan';
+import {
+  planResponseSchema,
+  validatePlanSteps,
+  type PlanResponse,
+  type PlanStep,
+} from '../shared/plan';
 import { reflexResponseSchema, type ReflexResponse } from '../shared/reflex';
 import type { TaskSpec } from '../shared/task';
 import { withHeartbeats } from './heartbeat';
@@ -28,7 +33,11 @@ export function createServiceActivities(http: Got, urls: ServiceUrls, projection
         http,
         `${urls.reflexUrl}/process`,
         { text: input.text, direction: input.direction, context: { task_id: input.taskId } },
-        { service: 'Reflex Layer', response: reflexResponseSchema, signal: Context.current().cancellationSignal },
+        {
+          service: 'Reflex Layer',
+          response: reflexResponseSchema,
+          signal: Context.current().cancellationSignal,
+        },
       );
     },
 
@@ -51,9 +60,15 @@ export function createServiceActivities(http: Got, urls: ServiceUrls, projection
       );
       // Defence in depth: the planner validates too, but a plan that would deadlock or
       // overrun must never reach the workflow, whoever produced it.
-      const problems = validatePlanSteps(plan.steps, Object.keys(urls.armUrls) as PlanStep['arm'][]);
+      const problems = validatePlanSteps(
+        plan.steps,
+        Object.keys(urls.armUrls) as PlanStep['arm'][],
+      );
       if (problems.length) {
-        throw ApplicationFailure.nonRetryable(`Planner returned an invalid plan: ${problems.join('; ')}`, 'InvalidPlan');
+        throw ApplicationFailure.nonRetryable(
+          `Planner returned an invalid plan: ${problems.join('; ')}`,
+          'InvalidPlan',
+        );
       }
       return plan;
     },
@@ -67,12 +82,22 @@ export function createServiceActivities(http: Got, urls: ServiceUrls, projection
       budgetLeft: { cost_usd: number; tokens: number; seconds: number };
     }): Promise<ArmExecuteResponse> {
       const { taskId, step } = input;
-      await projection.recordStepAttempt({ taskId, stepId: step.id, attempt: Context.current().info.attempt });
+      await projection.recordStepAttempt({
+        taskId,
+        stepId: step.id,
+        attempt: Context.current().info.attempt,
+      });
       return withHeartbeats((signal) =>
         postJson(
           http,
           `${urls.armUrls[step.arm]}/execute`,
-          { task_id: taskId, goal: input.goal, step, inputs: input.inputs, budget_left: input.budgetLeft },
+          {
+            task_id: taskId,
+            goal: input.goal,
+            step,
+            inputs: input.inputs,
+            budget_left: input.budgetLeft,
+          },
           { service: `${step.arm} arm`, response: armExecuteResponseSchema, signal },
         ),
       );

@@ -7,7 +7,12 @@ import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../http/app-error';
 import { parseOrThrow } from '../http/validate';
-import { isTerminalStatus, submitTaskSchema, TEMPORAL_PRIORITY_KEY, type TaskStatus } from '../shared/task';
+import {
+  isTerminalStatus,
+  submitTaskSchema,
+  TEMPORAL_PRIORITY_KEY,
+  type TaskStatus,
+} from '../shared/task';
 import { workflowIdFor } from '../workflows/definitions';
 // Type only: the API starts the workflow by name and never loads workflow code.
 import type { TaskWorkflow } from '../workflows/task-workflow';
@@ -25,7 +30,13 @@ export interface TasksRouterDeps {
 const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
 
 /** `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, `POST /tasks/:id/cancel`. */
-export function createTasksRouter({ prisma, temporal, taskQueue, logger, registry }: TasksRouterDeps): Router {
+export function createTasksRouter({
+  prisma,
+  temporal,
+  taskQueue,
+  logger,
+  registry,
+}: TasksRouterDeps): Router {
   const router = Router();
   const submitted = new Counter({
     name: 'octollm_tasks_submitted_total',
@@ -67,15 +78,21 @@ export function createTasksRouter({ prisma, temporal, taskQueue, logger, registr
     } catch (err) {
       logger.error({ err, taskId: id }, 'could not start workflow');
       await prisma.task.delete({ where: { id } }).catch(() => undefined);
-      throw new AppError('UPSTREAM_UNAVAILABLE', 'Temporal is unavailable; the task was not accepted. Retry later.');
+      throw new AppError(
+        'UPSTREAM_UNAVAILABLE',
+        'Temporal is unavailable; the task was not accepted. Retry later.',
+      );
     }
     submitted.inc({ priority: spec.priority });
-    res.status(202).location(`/tasks/${id}`).json({
-      task_id: id,
-      status: 'pending' satisfies TaskStatus,
-      workflow_id: workflowId,
-      links: taskLinks(id),
-    });
+    res
+      .status(202)
+      .location(`/tasks/${id}`)
+      .json({
+        task_id: id,
+        status: 'pending' satisfies TaskStatus,
+        workflow_id: workflowId,
+        links: taskLinks(id),
+      });
   });
 
   const findTask = async (rawParams: unknown) => {
@@ -99,7 +116,10 @@ export function createTasksRouter({ prisma, temporal, taskQueue, logger, registr
   router.post('/tasks/:id/cancel', async (req, res) => {
     const task = await findTask(req.params);
     if (isTerminalStatus(task.status as TaskStatus)) {
-      throw new AppError('CONFLICT', `Task ${task.id} has already ended (${task.status}); nothing to cancel`);
+      throw new AppError(
+        'CONFLICT',
+        `Task ${task.id} has already ended (${task.status}); nothing to cancel`,
+      );
     }
     try {
       await temporal.workflow.getHandle(task.workflowId).cancel();
@@ -108,7 +128,10 @@ export function createTasksRouter({ prisma, temporal, taskQueue, logger, registr
         throw new AppError('CONFLICT', `Task ${task.id} is no longer running`);
       }
       logger.error({ err, taskId: task.id }, 'could not cancel workflow');
-      throw new AppError('UPSTREAM_UNAVAILABLE', 'Temporal is unavailable; the task was not cancelled. Retry later.');
+      throw new AppError(
+        'UPSTREAM_UNAVAILABLE',
+        'Temporal is unavailable; the task was not cancelled. Retry later.',
+      );
     }
     res.status(202).json({ task_id: task.id, status: 'cancelling', links: taskLinks(task.id) });
   });

@@ -88,7 +88,10 @@ export interface Config {
 function parseArmUrls(raw: string | undefined): Partial<Record<ServiceArm, string>> {
   if (!raw) return {};
   const result: Partial<Record<ServiceArm, string>> = {};
-  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, url] = pair.split('=', 2).map((s) => s.trim());
     if (!name || !url || !(SERVICE_ARMS as readonly string[]).includes(name)) {
       throw new Error(

@@ -13,7 +13,11 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
  * Parses a value with a schema, or throws a 400 `AppError` that names each bad field.
  * `what` says which part of the request it was (body, query, path).
  */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what = 'body'): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what = 'body',
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details = toFieldIssues(result.error);

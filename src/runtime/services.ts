@@ -47,7 +47,12 @@ export async function startServices(
   return Promise.all(
     names.map(async (name) => {
       const { app } = createServiceApp(name, config, logger);
-      const server = await listen(app, ports[name] ?? servicePort(name, config), config.services.host, name);
+      const server = await listen(
+        app,
+        ports[name] ?? servicePort(name, config),
+        config.services.host,
+        name,
+      );
       const { port } = server.address() as { port: number };
       const host = config.services.host === '0.0.0.0' ? '127.0.0.1' : config.services.host;
       return { name, url: `http://${host}:${port}`, server };
@@ -56,13 +61,22 @@ export async function startServices(
 }
 
 /** Listens, turning "port in use" into a message that says which variable to change. */
-export function listen(app: HttpApp['app'], port: number, host: string, what: string): Promise<Server> {
+export function listen(
+  app: HttpApp['app'],
+  port: number,
+  host: string,
+  what: string,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
     server.once('listening', () => resolve(server));
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
-        reject(new Error(`${what}: port ${port} on ${host} is already in use. Stop whatever uses it or choose another port (see the configuration table in README.md).`));
+        reject(
+          new Error(
+            `${what}: port ${port} on ${host} is already in use. Stop whatever uses it or choose another port (see the configuration table in README.md).`,
+          ),
+        );
       } else reject(err);
     });
   });

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { createActivities } from '../activities';
 
 /** What a task worker needs. */

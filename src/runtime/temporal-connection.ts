@@ -48,7 +48,9 @@ export async function openTemporal(
     log,
   });
   fs.mkdirSync(path.dirname(temporal.devServer.dbFile), { recursive: true });
-  log(`starting the Temporal dev server (${server.source}) on 127.0.0.1:${temporal.devServer.port}`);
+  log(
+    `starting the Temporal dev server (${server.source}) on 127.0.0.1:${temporal.devServer.port}`,
+  );
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: server.executable,

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { budgetSchema } from './task';
 
 /** The arms a plan step may name. */
-export const ARM_NAMES = ['retriever', 'coder', 'executor', 'judge', 'guardian', 'planner'] as const;
+export const ARM_NAMES = [
+  'retriever',
+  'coder',
+  'executor',
+  'judge',
+  'guardian',
+  'planner',
+] as const;
 
 /** Name of a specialised arm. */
 export type ArmName = (typeof ARM_NAMES)[number];
@@ -32,7 +39,10 @@ export const planRequestSchema = z.object({
   acceptance_criteria: z.array(z.string()).default([]),
   context: z.record(z.string(), z.unknown()).default({}),
   budget: budgetSchema,
-  arms: z.array(z.enum(ARM_NAMES)).min(1).default([...ARM_NAMES]),
+  arms: z
+    .array(z.enum(ARM_NAMES))
+    .min(1)
+    .default([...ARM_NAMES]),
 });
 
 /** A planning request. */

@@ -16,7 +16,12 @@ export const TASK_STATUSES = [
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** States from which a task never moves again. */
-export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'blocked', 'cancelled'];
+export const TERMINAL_STATUSES: readonly TaskStatus[] = [
+  'completed',
+  'failed',
+  'blocked',
+  'cancelled',
+];
 
 /** True when a task in this state will not change any more. */
 export function isTerminalStatus(status: TaskStatus): boolean {

@@ -68,7 +68,10 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   };
   setHandler(progressQuery, () => progress);
 
-  const setStatus = async (status: TaskStatus, extra: { error?: string; blockedReason?: string } = {}) => {
+  const setStatus = async (
+    status: TaskStatus,
+    extra: { error?: string; blockedReason?: string } = {},
+  ) => {
     progress.status = status;
     await projection.recordTaskStatus({ taskId, status, runId: workflowInfo().runId, ...extra });
   };
@@ -77,7 +80,9 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   try {
     // withTimeout cancels only the inner scope, so a deadline and an operator's cancel differ:
     // after a deadline the workflow's own scope is not cancelled.
-    return await CancellationScope.withTimeout(deadlineMs, () => runTask(input, progress, setStatus));
+    return await CancellationScope.withTimeout(deadlineMs, () =>
+      runTask(input, progress, setStatus),
+    );
   } catch (err) {
     if (isCancellation(err) && CancellationScope.current().consideredCancelled) {
       // Cancelled by an operator (UI, CLI or API). Record it even though our scope is cancelled.
@@ -89,11 +94,17 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
       : describeFailure(err);
     markUnfinishedSteps(progress, isCancellation(err) ? 'cancelled' : 'skipped');
     await setStatus('failed', { error: reason });
-    throw ApplicationFailure.nonRetryable(reason, isCancellation(err) ? 'TimeBudgetExceeded' : 'TaskFailed');
+    throw ApplicationFailure.nonRetryable(
+      reason,
+      isCancellation(err) ? 'TimeBudgetExceeded' : 'TaskFailed',
+    );
   }
 }
 
-type SetStatus = (status: TaskStatus, extra?: { error?: string; blockedReason?: string }) => Promise<void>;
+type SetStatus = (
+  status: TaskStatus,
+  extra?: { error?: string; blockedReason?: string },
+) => Promise<void>;
 
 /** The task's story, inside the deadline scope. */
 async function runTask(
@@ -107,9 +118,13 @@ async function runTask(
 
   await setStatus('planning');
   const plan = await planTask({ taskId, spec });
-  progress.steps = plan.steps.map(
-    (s): StepProgress => ({ id: s.id, arm: s.arm, action: s.action, depends_on: s.depends_on, state: 'waiting' }),
-  );
+  progress.steps = plan.steps.map((s): StepProgress => ({
+    id: s.id,
+    arm: s.arm,
+    action: s.action,
+    depends_on: s.depends_on,
+    state: 'waiting',
+  }));
   await projection.recordPlan({ taskId, steps: plan.steps, model: plan.model });
   log.info('plan ready', { taskId, steps: plan.steps.length, model: plan.model });
 
@@ -118,19 +133,35 @@ async function runTask(
   const startedAt = workflowInfo().startTime.getTime();
   for (const step of plan.steps) {
     const entry = progress.steps.find((s) => s.id === step.id)!;
-    const result = await runStep(taskId, spec.goal, step, outputs, {
-      cost_usd: spec.budget.max_cost_usd - progress.usage.cost_usd,
-      tokens: spec.budget.max_tokens - progress.usage.tokens,
-      seconds: spec.budget.max_time_seconds - (Date.now() - startedAt) / 1000,
-    }, entry);
+    const result = await runStep(
+      taskId,
+      spec.goal,
+      step,
+      outputs,
+      {
+        cost_usd: spec.budget.max_cost_usd - progress.usage.cost_usd,
+        tokens: spec.budget.max_tokens - progress.usage.tokens,
+        seconds: spec.budget.max_time_seconds - (Date.now() - startedAt) / 1000,
+      },
+      entry,
+    );
     progress.usage.tokens += result.usage.tokens;
     progress.usage.cost_usd += result.usage.cost_usd;
 
-    const check = await screenText({ taskId, direction: 'output', text: textForScreening(result.output) });
+    const check = await screenText({
+      taskId,
+      direction: 'output',
+      text: textForScreening(result.output),
+    });
     if (check.verdict === 'blocked') {
       entry.state = 'failed';
       entry.error = `output blocked: ${screeningReason(check)}`;
-      await projection.recordStepStatus({ taskId, stepId: step.id, status: 'failed', error: entry.error });
+      await projection.recordStepStatus({
+        taskId,
+        stepId: step.id,
+        status: 'failed',
+        error: entry.error,
+      });
       markUnfinishedSteps(progress, 'skipped');
       return block(check, `output of step ${step.id}`, setStatus);
     }
@@ -145,7 +176,10 @@ async function runTask(
       tokens: result.usage.tokens,
       costUsd: result.usage.cost_usd,
     });
-    if (progress.usage.tokens > spec.budget.max_tokens || progress.usage.cost_usd > spec.budget.max_cost_usd) {
+    if (
+      progress.usage.tokens > spec.budget.max_tokens ||
+      progress.usage.cost_usd > spec.budget.max_cost_usd
+    ) {
       throw ApplicationFailure.nonRetryable(
         `Task exceeded its budget after step ${step.id}: ${progress.usage.tokens} tokens, $${progress.usage.cost_usd.toFixed(4)}`,
         'BudgetExceeded',
@@ -187,7 +221,12 @@ async function runStep(
     entry.state = isCancellation(err) ? 'cancelled' : 'failed';
     entry.error = describeFailure(err);
     await CancellationScope.nonCancellable(() =>
-      projection.recordStepStatus({ taskId, stepId: step.id, status: entry.state, error: entry.error }),
+      projection.recordStepStatus({
+        taskId,
+        stepId: step.id,
+        status: entry.state,
+        error: entry.error,
+      }),
     );
     throw err;
   }

@@ -7,7 +7,9 @@ import { judgeArm } from './handlers/judge';
 import { retrieverArm } from './handlers/retriever';
 
 /** Every arm that runs as its own service, by name. */
-export function createArmDescriptors(deps: { reflexUrl: string }): Record<ServiceArm, ArmDescriptor> {
+export function createArmDescriptors(deps: {
+  reflexUrl: string;
+}): Record<ServiceArm, ArmDescriptor> {
   return {
     retriever: retrieverArm,
     coder: coderArm,

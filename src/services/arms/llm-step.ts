@@ -6,7 +6,10 @@ import type { ArmRequest } from './arm-handler';
 /** Renders a step, its goal and its inputs as the user message of an arm's LLM call. */
 export function describeStep(request: ArmRequest): string {
   const inputs = Object.entries(request.inputs)
-    .map(([id, value]) => `### Output of ${id}\n${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}`)
+    .map(
+      ([id, value]) =>
+        `### Output of ${id}\n${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}`,
+    )
     .join('\n\n');
   return [
     `Overall goal: ${request.goal}`,
@@ -35,7 +38,11 @@ export async function llmStep(
   });
   return {
     output: answer.text,
-    summary: answer.text.split('\n').find((l) => l.trim())?.slice(0, 200) ?? '',
+    summary:
+      answer.text
+        .split('\n')
+        .find((l) => l.trim())
+        ?.slice(0, 200) ?? '',
     confidence: 0.7,
     usage: { tokens: answer.tokens, cost_usd: answer.costUsd },
     mode: 'llm',

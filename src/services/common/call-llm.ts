@@ -58,7 +58,10 @@ export function toAppError(err: unknown): AppError {
     if (status === 429 || status === 408 || status >= 500) {
       return new AppError('UPSTREAM_UNAVAILABLE', `LLM temporarily unavailable (HTTP ${status})`);
     }
-    return new AppError('UPSTREAM_REJECTED', `LLM refused the request (HTTP ${status}): ${err.message}`);
+    return new AppError(
+      'UPSTREAM_REJECTED',
+      `LLM refused the request (HTTP ${status}): ${err.message}`,
+    );
   }
   if (err instanceof AppError) return err;
   if ((err as { name?: string })?.name === 'AbortError') {

@@ -12,5 +12,7 @@ export const coderArm: ArmDescriptor = {
   capabilities: ['code-generation', 'code-review', 'code-explanation', 'debugging'],
   cost_tier: 'medium',
   handler: async (request, { llm, signal }) =>
-    llm ? llmStep(llm, SYSTEM_PROMPT, request, signal) : offlineAnswer('coder', request, 'write any code'),
+    llm
+      ? llmStep(llm, SYSTEM_PROMPT, request, signal)
+      : offlineAnswer('coder', request, 'write any code'),
 };

@@ -12,5 +12,7 @@ export const executorArm: ArmDescriptor = {
   capabilities: ['procedure', 'transformation', 'calculation'],
   cost_tier: 'low',
   handler: async (request, { llm, signal }) =>
-    llm ? llmStep(llm, SYSTEM_PROMPT, request, signal) : offlineAnswer('executor', request, 'execute anything'),
+    llm
+      ? llmStep(llm, SYSTEM_PROMPT, request, signal)
+      : offlineAnswer('executor', request, 'execute anything'),
 };

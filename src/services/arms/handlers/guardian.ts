@@ -26,7 +26,10 @@ export function createGuardianArm(reflexUrl: string): ArmDescriptor {
           })
           .json();
       } catch (err) {
-        throw new AppError('UPSTREAM_UNAVAILABLE', `Reflex Layer unreachable: ${(err as Error).message}`);
+        throw new AppError(
+          'UPSTREAM_UNAVAILABLE',
+          `Reflex Layer unreachable: ${(err as Error).message}`,
+        );
       }
       const verdict = reflexResponseSchema.parse(body);
       return {

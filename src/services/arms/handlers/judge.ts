@@ -26,11 +26,21 @@ export function judgeByRules(request: ArmRequest): CriterionVerdict[] {
     const contains = /contains?\s+["'“](.+?)["'”]/i.exec(criterion);
     if (contains?.[1]) {
       const ok = text.toLowerCase().includes(contains[1].toLowerCase());
-      return { criterion, verdict: ok ? 'pass' : 'fail', method: 'rule', detail: `looked for "${contains[1]}"` };
+      return {
+        criterion,
+        verdict: ok ? 'pass' : 'fail',
+        method: 'rule',
+        detail: `looked for "${contains[1]}"`,
+      };
     }
     if (/\b(non-?empty|not empty|produced|exists?)\b/i.test(criterion)) {
       const ok = text.trim().length > 0;
-      return { criterion, verdict: ok ? 'pass' : 'fail', method: 'rule', detail: `${text.length} characters of input` };
+      return {
+        criterion,
+        verdict: ok ? 'pass' : 'fail',
+        method: 'rule',
+        detail: `${text.length} characters of input`,
+      };
     }
     return { criterion, verdict: 'unverified', method: 'none', detail: 'needs an LLM to judge' };
   });

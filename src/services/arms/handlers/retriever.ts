@@ -17,7 +17,11 @@ export const retrieverArm: ArmDescriptor = {
   handler: async (request, { llm, signal }) => {
     if (llm) return llmStep(llm, SYSTEM_PROMPT, request, signal);
     return {
-      output: { passages: [], query: request.step.action, note: 'No documents are indexed; nothing retrieved.' },
+      output: {
+        passages: [],
+        query: request.step.action,
+        note: 'No documents are indexed; nothing retrieved.',
+      },
       summary: 'retriever: 0 passages (no documents indexed)',
       confidence: 0.2,
       usage: { tokens: 0, cost_usd: 0 },

@@ -1,0 +1,14 @@
+import { devServer, testServer } from './support/temporal-servers';
+
+/**
+ * Resolves both Temporal servers before any test runs, so the first, slow, build happens
+ * once, with its progress printed, instead of inside a test's timeout.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const [test, dev] = await Promise.all([testServer(), devServer()]);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stderr.write(
+    `\n[toolchain] test server: ${test.source}; dev server: ${dev.source} (${seconds} s)\n`,
+  );
+}

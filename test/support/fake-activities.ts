@@ -1,0 +1,131 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { createActivities } from '../../src/activities';
+import type { ArmExecuteResponse } from '../../src/shared/arm';
+import type { PlanResponse, PlanStep } from '../../src/shared/plan';
+import type { ReflexResponse } from '../../src/shared/reflex';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** A three-step plan with a dependency chain, as the Planner Arm would return it. */
+export function samplePlan(): PlanResponse {
+  const step = (id: string, arm: PlanStep['arm'], depends_on: string[]): PlanStep => ({
+    id,
+    action: `do ${id}`,
+    arm,
+    acceptance_criteria: [`${id} produced output`],
+    depends_on,
+    estimated_cost_usd: 0,
+    estimated_seconds: 1,
+    estimated_tokens: 0,
+  });
+  return {
+    steps: [
+      step('s1', 'retriever', []),
+      step('s2', 'coder', ['s1']),
+      step('s3', 'judge', ['s1', 's2']),
+    ],
+    rationale: 'test plan',
+    confidence: 0.8,
+    complexity: 'simple',
+    total_estimates: { cost_usd: 0, seconds: 3, tokens: 0 },
+    cache: { hit: false, key: 'k' },
+    model: 'offline',
+    prompt_version: 'test',
+  };
+}
+
+/** A screening verdict. */
+export function verdict(v: ReflexResponse['verdict'], categories: string[] = []): ReflexResponse {
+  return {
+    verdict: v,
+    pii: [],
+    injection: { score: categories.length ? 0.9 : 0, categories, matches: [] },
+    redacted_text: v === 'redacted' ? '[EMAIL_1]' : '',
+    reasons: categories.map((c) => `prompt injection: ${c}`),
+    latency_ms: 0.1,
+  };
+}
+
+/** Everything the fakes were asked to do, for assertions. */
+export interface Recorded {
+  statuses: string[];
+  errors: (string | undefined)[];
+  blockedReasons: (string | undefined)[];
+  stepEvents: string[];
+  executed: { stepId: string; inputs: Record<string, unknown> }[];
+  result?: { output: unknown; summary: string };
+}
+
+/** Behaviour knobs for the fakes. */
+export interface FakeOptions {
+  screen?: (direction: 'input' | 'output', text: string) => ReflexResponse;
+  plan?: () => PlanResponse;
+  execute?: (step: PlanStep) => Promise<ArmExecuteResponse>;
+}
+
+/**
+ * Fake activities for workflow tests: they record what the workflow asked for instead of
+ * writing PostgreSQL or calling services. The real ones are covered by the activity and
+ * end-to-end tests.
+ */
+export function fakeActivities(options: FakeOptions = {}): {
+  activities: Activities;
+  recorded: Recorded;
+} {
+  const recorded: Recorded = {
+    statuses: [],
+    errors: [],
+    blockedReasons: [],
+    stepEvents: [],
+    executed: [],
+  };
+  const activities: Activities = {
+    async recordTaskStatus(input) {
+      recorded.statuses.push(input.status);
+      recorded.errors.push(input.error);
+      recorded.blockedReasons.push(input.blockedReason);
+    },
+    async recordPlan(input) {
+      recorded.stepEvents.push(`plan:${input.steps.map((s) => s.id).join(',')}`);
+    },
+    async recordStepStatus(input) {
+      recorded.stepEvents.push(`${input.stepId}:${input.status}`);
+    },
+    async recordStepAttempt() {},
+    async recordResult(input) {
+      recorded.result = { output: input.output, summary: input.summary };
+    },
+    async screenText(input) {
+      return options.screen?.(input.direction, input.text) ?? verdict('safe');
+    },
+    async planTask() {
+      if (!options.plan) return samplePlan();
+      return options.plan();
+    },
+    async executeStep(input) {
+      recorded.executed.push({ stepId: input.step.id, inputs: input.inputs });
+      if (options.execute) return options.execute(input.step);
+      return {
+        output: `output of ${input.step.id}`,
+        summary: `${input.step.id} done`,
+        confidence: 0.9,
+        usage: { tokens: 10, cost_usd: 0.001 },
+        mode: 'offline',
+      };
+    },
+  };
+  return { activities, recorded };
+}
+
+/** An executeStep that never finishes on its own: it heartbeats until cancelled. */
+export async function hangUntilCancelled(): Promise<ArmExecuteResponse> {
+  const ctx = Context.current();
+  const timer = setInterval(() => ctx.heartbeat(), 200);
+  try {
+    await ctx.cancelled;
+  } finally {
+    clearInterval(timer);
+  }
+  throw ApplicationFailure.nonRetryable('unreachable');
+}

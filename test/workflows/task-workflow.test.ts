@@ -1,0 +1,252 @@
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { submitTaskSchema, type TaskSpec } from '../../src/shared/task';
+import {
+  progressQuery,
+  type TaskWorkflowInput,
+  type TaskWorkflowResult,
+} from '../../src/workflows/definitions';
+import type { TaskWorkflow } from '../../src/workflows/task-workflow';
+import {
+  fakeActivities,
+  hangUntilCancelled,
+  samplePlan,
+  verdict,
+  type FakeOptions,
+  type Recorded,
+} from '../support/fake-activities';
+import { testServer, workflowBundle } from '../support/temporal-servers';
+
+// Workflow logic on the real time-skipping test server, with fake activities: deadlines skip
+// time instead of waiting for it.
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  const server = await testServer();
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: server.executable },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+function spec(overrides: Partial<TaskSpec> = {}): TaskSpec {
+  return {
+    ...submitTaskSchema.parse({ goal: 'Summarise the state of durable execution' }),
+    ...overrides,
+  };
+}
+
+/** Starts a workflow on its own worker and hands `body` the handle while the worker runs. */
+async function withRunningTask(
+  options: FakeOptions,
+  taskSpec: TaskSpec,
+  body: (handle: WorkflowHandle<typeof TaskWorkflow>) => Promise<void>,
+  taskId: string = randomUUID(),
+): Promise<Recorded> {
+  const { activities, recorded } = fakeActivities(options);
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
+      taskQueue,
+      workflowId: `task-${taskId}`,
+      args: [{ taskId, spec: taskSpec }],
+    });
+    await body(handle);
+  });
+  return recorded;
+}
+
+/** Polls the progress query until a step is running. */
+async function untilRunning(handle: WorkflowHandle<typeof TaskWorkflow>, stepId: string) {
+  for (;;) {
+    const progress = await handle.query(progressQuery);
+    if (progress.steps.find((s) => s.id === stepId)?.state === 'running') return progress;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs the workflow to its end on a fresh task queue with the given fakes. */
+async function run(
+  options: FakeOptions,
+  input: TaskWorkflowInput = { taskId: randomUUID(), spec: spec() },
+) {
+  let outcome: { result?: TaskWorkflowResult; error?: unknown } = {};
+  const recorded = await withRunningTask(
+    options,
+    input.spec,
+    async (handle) => {
+      outcome = await handle.result().then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+    },
+    input.taskId,
+  );
+  return { ...outcome, recorded };
+}
+
+test('a safe task is screened, planned, run step by step and completed', async () => {
+  const { result, recorded } = await run({});
+  expect(result).toMatchObject({ status: 'completed' });
+  expect(recorded.statuses).toEqual(['screening', 'planning', 'running', 'completed']);
+  expect(recorded.stepEvents).toEqual([
+    'plan:s1,s2,s3',
+    's1:running',
+    's1:completed',
+    's2:running',
+    's2:completed',
+    's3:running',
+    's3:completed',
+  ]);
+  // Each step receives exactly the outputs of the steps it depends on.
+  expect(recorded.executed).toEqual([
+    { stepId: 's1', inputs: {} },
+    { stepId: 's2', inputs: { s1: 'output of s1' } },
+    { stepId: 's3', inputs: { s1: 'output of s1', s2: 'output of s2' } },
+  ]);
+  expect(recorded.result?.output).toEqual({
+    final: 'output of s3',
+    steps: { s1: 'output of s1', s2: 'output of s2', s3: 'output of s3' },
+  });
+});
+
+test('an unsafe task input ends blocked, with categories but not the text as reason', async () => {
+  const { result, recorded } = await run({
+    screen: (direction) =>
+      direction === 'input' ? verdict('blocked', ['instruction_override']) : verdict('safe'),
+  });
+  expect(result).toMatchObject({ status: 'blocked' });
+  expect(recorded.statuses).toEqual(['screening', 'blocked']);
+  expect(recorded.blockedReasons.at(-1)).toMatch(/task input.*instruction_override/);
+  expect(recorded.executed).toHaveLength(0);
+});
+
+test('a step output that carries an injection blocks the task before later steps see it', async () => {
+  const { result, recorded } = await run({
+    screen: (direction, text) =>
+      direction === 'output' && text.includes('s1')
+        ? verdict('blocked', ['indirect_injection'])
+        : verdict('safe'),
+  });
+  expect(result).toMatchObject({ status: 'blocked' });
+  expect(recorded.executed.map((e) => e.stepId)).toEqual(['s1']);
+  expect(recorded.stepEvents).toContain('s1:failed');
+  expect(recorded.blockedReasons.at(-1)).toMatch(/output of step s1.*indirect_injection/);
+});
+
+test('redacted step output is what later steps receive', async () => {
+  const { recorded } = await run({
+    screen: (direction, text) =>
+      direction === 'output' && text.includes('s1') ? verdict('redacted') : verdict('safe'),
+  });
+  expect(recorded.executed[1]).toEqual({ stepId: 's2', inputs: { s1: '[EMAIL_1]' } });
+});
+
+test('a permanent planning failure fails the task with the planner error', async () => {
+  const { error, recorded } = await run({
+    plan: () => {
+      throw ApplicationFailure.nonRetryable('plan has 9 steps; it needs 3 to 7', 'InvalidPlan');
+    },
+  });
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  expect(recorded.statuses).toEqual(['screening', 'planning', 'failed']);
+  expect(recorded.errors.at(-1)).toBe('plan has 9 steps; it needs 3 to 7');
+});
+
+test('a failing step fails the task and leaves later steps skipped', async () => {
+  const { error, recorded } = await run({
+    execute: async (step) => {
+      if (step.id === 's2')
+        throw ApplicationFailure.nonRetryable(
+          'coder arm answered 400: bad step',
+          'ServiceRejected',
+        );
+      return {
+        output: 'ok',
+        summary: 'ok',
+        confidence: 1,
+        usage: { tokens: 0, cost_usd: 0 },
+        mode: 'offline',
+      };
+    },
+  });
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  expect(recorded.stepEvents).toContain('s2:failed');
+  expect(recorded.stepEvents).not.toContain('s3:running');
+  expect(recorded.statuses.at(-1)).toBe('failed');
+  expect(recorded.errors.at(-1)).toBe('coder arm answered 400: bad step');
+});
+
+test('max_time_seconds ends a task whose arm keeps failing, in skipped time', async () => {
+  // The time-skipping server does not skip time while an activity attempt is in flight, so
+  // the deadline is reached during retry backoff: an arm that is down, retried by policy.
+  const wallStart = Date.now();
+  const budget = { max_cost_usd: 1, max_time_seconds: 20, max_tokens: 1000 };
+  const { error, recorded } = await run(
+    {
+      execute: async () => {
+        throw ApplicationFailure.retryable(
+          'retriever arm unreachable: ECONNREFUSED',
+          'ServiceUnavailable',
+        );
+      },
+    },
+    { taskId: randomUUID(), spec: spec({ budget }) },
+  );
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  const cause = (error as WorkflowFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect((cause as ApplicationFailure).type).toBe('TimeBudgetExceeded');
+  expect(recorded.statuses.at(-1)).toBe('failed');
+  expect(recorded.errors.at(-1)).toBe('Task exceeded its time budget of 20 s');
+  expect(recorded.stepEvents).toContain('s1:cancelled');
+  // Retried by policy (backoff 2 s, 4 s, 8 s…) until the deadline, not once.
+  expect(recorded.executed.length).toBeGreaterThanOrEqual(3);
+  expect(Date.now() - wallStart).toBeLessThan(15_000);
+});
+
+test('cancelling the workflow ends the task cancelled, and progress shows each step', async () => {
+  const execute: FakeOptions['execute'] = async (step) => {
+    if (step.id === 's2') return hangUntilCancelled();
+    return {
+      output: 'ok',
+      summary: 'ok',
+      confidence: 1,
+      usage: { tokens: 5, cost_usd: 0 },
+      mode: 'offline',
+    };
+  };
+  const recorded = await withRunningTask({ execute }, spec(), async (handle) => {
+    // Read progress while s2 runs, then cancel, as an operator would from the UI or CLI.
+    const progress = await untilRunning(handle, 's2');
+    expect(progress.status).toBe('running');
+    expect(progress.steps.map((s) => [s.id, s.state])).toEqual([
+      ['s1', 'completed'],
+      ['s2', 'running'],
+      ['s3', 'waiting'],
+    ]);
+    expect(progress.usage.tokens).toBe(5);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    const { status } = await handle.describe();
+    expect(status.name).toBe('CANCELLED');
+  });
+  expect(recorded.statuses.at(-1)).toBe('cancelled');
+  expect(recorded.stepEvents).toContain('s2:cancelled');
+});
+
+test('the sample plan helper matches the contract the workflow expects', () => {
+  expect(samplePlan().steps.map((s) => s.depends_on)).toEqual([[], ['s1'], ['s1', 's2']]);
+});
