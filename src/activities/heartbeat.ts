@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
  */
 export async function withHeartbeats<T>(
   fn: (signal: AbortSignal) => Promise<T>,
-  intervalMs = 5_000,
+  intervalMs = 1_000,
 ): Promise<T> {
   const ctx = Context.current();
   ctx.heartbeat();

@@ -18,6 +18,10 @@ export function createTaskWorker(options: TaskWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    // Cancellation reaches an activity only with a heartbeat's reply; sending heartbeats at
+    // least every 2 s (instead of up to 80% of the heartbeat timeout) stops a cancelled
+    // task's in-flight HTTP call within seconds.
+    maxHeartbeatThrottleInterval: '2 seconds',
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

@@ -1,0 +1,121 @@
+import { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import { createActivities } from '../../src/activities';
+import type { ServiceUrls } from '../../src/activities/service-activities';
+import { createApiApp } from '../../src/api/api-app';
+import { loadConfig } from '../../src/config';
+import { closeServers, SERVICE_NAMES, startServices, type RunningService } from '../../src/runtime/services';
+import { createTaskWorker } from '../../src/runtime/task-worker';
+import type { TaskStatus } from '../../src/shared/task';
+import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
+import { devServer, workflowBundle } from './temporal-servers';
+
+/** The whole system, in this process, on real parts: PostgreSQL, Temporal dev server, HTTP services. */
+export interface TestSystem {
+  db: TestDatabase;
+  temporal: TestWorkflowEnvironment;
+  client: Client;
+  services: RunningService[];
+  urls: ServiceUrls;
+  /** The REST facade on the default task queue. */
+  api: Express;
+  /** Adds a worker (and an API in front of it) on its own task queue with other service URLs. */
+  addLane(taskQueue: string, urls: ServiceUrls): Promise<Express>;
+  stop(): Promise<void>;
+}
+
+const silent = pino({ level: 'silent' });
+
+/** Starts embedded PostgreSQL, the Temporal dev server, every service, a worker and the API. */
+export async function startSystem(): Promise<TestSystem> {
+  const config = loadConfig({ OCTOLLM_DATA_DIR: '.octollm' });
+  const [db, server] = await Promise.all([startTestDatabase(), devServer()]);
+  const temporal = await TestWorkflowEnvironment.createLocal({
+    server: { executable: server.executable, ui: false },
+  });
+  const client = new Client({ connection: temporal.connection });
+  const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [n, 0]));
+  // The guardian arm needs the Reflex Layer's URL, known only once reflex listens.
+  const [reflex] = await startServices(['reflex'], config, silent, ports);
+  const withReflex = { ...config, services: { ...config.services, reflexUrl: reflex!.url } };
+  const others = await startServices(
+    SERVICE_NAMES.filter((n) => n !== 'reflex'),
+    withReflex,
+    silent,
+    ports,
+  );
+  const services = [reflex!, ...others];
+  const url = (name: string) => services.find((s) => s.name === name)!.url;
+  const urls: ServiceUrls = {
+    reflexUrl: url('reflex'),
+    plannerUrl: url('planner'),
+    armUrls: {
+      retriever: url('retriever'),
+      coder: url('coder'),
+      executor: url('executor'),
+      judge: url('judge'),
+      guardian: url('guardian'),
+      planner: url('planner'),
+    },
+  };
+
+  const bundle = await workflowBundle();
+  const workers: { worker: Worker; running: Promise<void> }[] = [];
+  const addLane = async (taskQueue: string, laneUrls: ServiceUrls) => {
+    const worker = await createTaskWorker({
+      connection: temporal.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      activities: createActivities({ prisma: db.prisma, services: laneUrls }),
+      workflowBundle: bundle,
+    });
+    workers.push({ worker, running: worker.run() });
+    return createApiApp({
+      prisma: db.prisma,
+      temporal: client,
+      taskQueue,
+      logger: silent,
+      serviceUrls: { reflex: laneUrls.reflexUrl, planner: laneUrls.plannerUrl },
+    }).app;
+  };
+  const api = await addLane('octollm-e2e', urls);
+
+  return {
+    db,
+    temporal,
+    client,
+    services,
+    urls,
+    api,
+    addLane,
+    stop: async () => {
+      for (const { worker } of workers) worker.shutdown();
+      await Promise.all(workers.map((w) => w.running));
+      await closeServers(services.map((s) => s.server));
+      await temporal.teardown();
+      await db.stop();
+    },
+  };
+}
+
+/** Polls `GET /tasks/:id` until the task reaches one of `statuses` (or fails the test). */
+export async function waitForStatus(
+  api: Express,
+  taskId: string,
+  statuses: TaskStatus[],
+  timeoutMs = 30_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Record<string, unknown> = {};
+  while (Date.now() < deadline) {
+    const res = await request(api).get(`/tasks/${taskId}`);
+    last = res.body as Record<string, unknown>;
+    if (statuses.includes(last.status as TaskStatus)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`task ${taskId} did not reach ${statuses.join('/')}; last: ${JSON.stringify(last)}`);
+}
