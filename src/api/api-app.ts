@@ -59,7 +59,11 @@ async function checkReadiness(deps: ApiDeps): Promise<ReadyReport> {
   };
   await Promise.all([
     probe('database', () => deps.prisma.$queryRaw`SELECT 1`),
-    probe('temporal', () => deps.temporal.workflowService.getSystemInfo({})),
+    probe('temporal', () =>
+      deps.temporal.connection.withDeadline(Date.now() + 2_000, () =>
+        deps.temporal.workflowService.getSystemInfo({}),
+      ),
+    ),
     ...Object.entries(deps.serviceUrls).map(([name, url]) =>
       probe(name, () => got(`${url}/health`, { timeout: { request: 2_000 }, retry: { limit: 0 } })),
     ),

@@ -27,6 +27,9 @@ export interface TasksRouterDeps {
   registry: Registry;
 }
 
+/** How long a request waits for Temporal before answering 503. */
+const TEMPORAL_CALL_DEADLINE_MS = 5_000;
+
 const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
 
 /** `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, `POST /tasks/:id/cancel`. */
@@ -67,13 +70,18 @@ export function createTasksRouter({
       },
     });
     try {
-      const handle = await temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
-        taskQueue,
-        workflowId,
-        args: [{ taskId: id, spec }],
-        priority: { priorityKey: TEMPORAL_PRIORITY_KEY[spec.priority] },
-        memo: { goal: spec.goal.slice(0, 200) },
-      });
+      // A bounded wait: when Temporal is down the client would otherwise retry for a long time.
+      const handle = await temporal.connection.withDeadline(
+        Date.now() + TEMPORAL_CALL_DEADLINE_MS,
+        () =>
+          temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
+            taskQueue,
+            workflowId,
+            args: [{ taskId: id, spec }],
+            priority: { priorityKey: TEMPORAL_PRIORITY_KEY[spec.priority] },
+            memo: { goal: spec.goal.slice(0, 200) },
+          }),
+      );
       await prisma.task.update({ where: { id }, data: { runId: handle.firstExecutionRunId } });
     } catch (err) {
       logger.error({ err, taskId: id }, 'could not start workflow');
@@ -122,7 +130,9 @@ export function createTasksRouter({
       );
     }
     try {
-      await temporal.workflow.getHandle(task.workflowId).cancel();
+      await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
+        temporal.workflow.getHandle(task.workflowId).cancel(),
+      );
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         throw new AppError('CONFLICT', `Task ${task.id} is no longer running`);

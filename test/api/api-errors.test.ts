@@ -1,0 +1,170 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Express } from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import { createApiApp } from '../../src/api/api-app';
+import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
+
+// The REST facade's error paths, on real PostgreSQL. Temporal is a real client pointed at a
+// port where nothing listens, which is exactly what "Temporal is down" looks like.
+let db: TestDatabase;
+let api: Express;
+let connection: Connection;
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  connection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' });
+  api = createApiApp({
+    prisma: db.prisma,
+    temporal: new Client({ connection }),
+    taskQueue: 'unused',
+    logger: pino({ level: 'silent' }),
+    serviceUrls: {},
+  }).app;
+}, 60_000);
+
+afterAll(async () => {
+  await connection?.close();
+  await db?.stop();
+});
+
+const fields = (body: { error: { details?: { field: string }[] } }) =>
+  (body.error.details ?? []).map((d) => d.field).sort();
+
+describe('POST /submit validation', () => {
+  test('a missing goal is a 400 naming the field', async () => {
+    const res = await request(api).post('/submit').send({});
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(fields(res.body)).toEqual(['goal']);
+  });
+
+  test('every bad field is named, nested ones by path', async () => {
+    const res = await request(api)
+      .post('/submit')
+      .send({
+        goal: '   ',
+        priority: 'urgent',
+        budget: { max_tokens: -5, max_time_seconds: 1.5 },
+        colour: 'red',
+      });
+    expect(res.status).toBe(400);
+    expect(fields(res.body)).toEqual([
+      '',
+      'budget.max_time_seconds',
+      'budget.max_tokens',
+      'goal',
+      'priority',
+    ]);
+    // The unknown key is reported by name.
+    expect(JSON.stringify(res.body)).toContain('colour');
+  });
+
+  test('malformed JSON is a 400, not a 500', async () => {
+    const res = await request(api)
+      .post('/submit')
+      .set('content-type', 'application/json')
+      .send('{"goal": ');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('MALFORMED_JSON');
+  });
+
+  test('a body over the limit is a 413', async () => {
+    const res = await request(api)
+      .post('/submit')
+      .send({ goal: 'x'.repeat(300_000) });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  test('a non-JSON body is a 400 asking for the goal', async () => {
+    const res = await request(api)
+      .post('/submit')
+      .set('content-type', 'text/plain')
+      .send('do things');
+    expect(res.status).toBe(400);
+    expect(fields(res.body)).toEqual(['goal']);
+  });
+
+  test('when Temporal is down the task is refused with 503 and nothing is left behind', async () => {
+    const before = await db.prisma.task.count();
+    const res = await request(api).post('/submit').send({ goal: 'Summarise the news' });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(res.body.error.message).not.toMatch(/127\.0\.0\.1|stack|at /);
+    expect(await db.prisma.task.count()).toBe(before);
+  }, 30_000);
+});
+
+describe('task lookups', () => {
+  const unknown = '6f1c2a9e-8b1d-4c3e-9f7a-2b4c6d8e0f12';
+
+  test.each(['/tasks/%s', '/tasks/%s/results'])(
+    'GET %s with a malformed id is a 400 naming id',
+    async (path) => {
+      const res = await request(api).get(path.replace('%s', 'not-a-uuid'));
+      expect(res.status).toBe(400);
+      expect(fields(res.body)).toEqual(['id']);
+    },
+  );
+
+  test.each(['/tasks/%s', '/tasks/%s/results'])(
+    'GET %s for an unknown task is a 404',
+    async (path) => {
+      const res = await request(api).get(path.replace('%s', unknown));
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    },
+  );
+
+  test('cancelling an unknown task is a 404', async () => {
+    const res = await request(api).post(`/tasks/${unknown}/cancel`);
+    expect(res.status).toBe(404);
+  });
+
+  test('cancelling a finished task is a 409', async () => {
+    const id = '0d6f9a4e-1c2b-4d3e-8f7a-9b8c7d6e5f40';
+    await db.prisma.task.create({
+      data: {
+        id,
+        goal: 'done already',
+        constraints: [],
+        context: {},
+        acceptanceCriteria: [],
+        priority: 'medium',
+        budgetMaxCostUsd: 1,
+        budgetMaxTimeSeconds: 60,
+        budgetMaxTokens: 100,
+        status: 'completed',
+        workflowId: `task-${id}`,
+      },
+    });
+    const res = await request(api).post(`/tasks/${id}/cancel`);
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/already ended \(completed\)/);
+  });
+
+  test('an unknown route is a JSON 404', async () => {
+    const res = await request(api).get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('operations endpoints', () => {
+  test('health answers, readiness names what is down, metrics are Prometheus text', async () => {
+    expect((await request(api).get('/health')).status).toBe(200);
+    const ready = await request(api).get('/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.database.ok).toBe(true);
+    expect(ready.body.checks.temporal.ok).toBe(false);
+    const metrics = await request(api).get('/metrics');
+    expect(metrics.text).toContain('octollm_tasks_submitted_total');
+    expect(metrics.text).toContain('http_request_duration_seconds');
+  }, 30_000);
+
+  test('GET / lists the endpoints', async () => {
+    const res = await request(api).get('/');
+    expect(res.body.endpoints.submit).toBe('POST /submit');
+  });
+});
