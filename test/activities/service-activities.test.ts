@@ -1,0 +1,228 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import http from 'node:http';
+import { createActivities } from '../../src/activities';
+import type { ArmExecuteResponse } from '../../src/shared/arm';
+import type { ReflexResponse } from '../../src/shared/reflex';
+import { submitTaskSchema } from '../../src/shared/task';
+import { samplePlan, verdict } from '../support/fake-activities';
+import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
+
+// Activities against real HTTP (a scripted local server) and real PostgreSQL.
+let db: TestDatabase;
+let server: http.Server;
+let baseUrl: string;
+/** What the scripted server answers next, by path. */
+const script = new Map<string, { status: number; body: unknown } | 'hang'>();
+const seen: { path: string; body: unknown }[] = [];
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      seen.push({ path: req.url ?? '', body: raw ? JSON.parse(raw) : undefined });
+      const answer = script.get(req.url ?? '');
+      if (answer === 'hang' || answer === undefined) return;
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}, 60_000);
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r));
+  await db?.stop();
+});
+
+beforeEach(() => {
+  script.clear();
+  seen.length = 0;
+});
+
+function activities(urls: Partial<{ reflex: string; planner: string; arm: string }> = {}) {
+  const arm = urls.arm ?? `${baseUrl}/arm`;
+  return createActivities({
+    prisma: db.prisma,
+    services: {
+      reflexUrl: urls.reflex ?? `${baseUrl}/reflex`,
+      plannerUrl: urls.planner ?? `${baseUrl}/planner`,
+      armUrls: {
+        retriever: arm,
+        coder: arm,
+        executor: arm,
+        judge: arm,
+        guardian: arm,
+        planner: arm,
+      },
+    },
+  });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+}
+
+const spec = submitTaskSchema.parse({ goal: 'Plan a trip' });
+
+test('screenText sends the text with the task id as context and returns the verdict', async () => {
+  script.set('/reflex/process', { status: 200, body: verdict('safe') });
+  const result = await new MockActivityEnvironment().run(activities().screenText, {
+    taskId: 't1',
+    direction: 'input' as const,
+    text: 'hello',
+  });
+  expect((result as ReflexResponse).verdict).toBe('safe');
+  expect(seen[0]).toEqual({
+    path: '/reflex/process',
+    body: { text: 'hello', direction: 'input', context: { task_id: 't1' } },
+  });
+});
+
+test.each([
+  [429, true],
+  [500, true],
+  [503, true],
+  [400, false],
+  [401, false],
+  [422, false],
+])('a service answering %i is %s retryable', async (status, retryable) => {
+  script.set('/planner/plan', {
+    status,
+    body: { error: { code: 'X', message: `said ${status}` } },
+  });
+  const failure = await failureOf(
+    new MockActivityEnvironment().run(activities().planTask, { taskId: 't', spec }),
+  );
+  expect(failure.nonRetryable).toBe(!retryable);
+  expect(failure.message).toBe(`Planner Arm answered ${status}: said ${status}`);
+});
+
+test('an unreachable service is retryable', async () => {
+  const failure = await failureOf(
+    new MockActivityEnvironment().run(activities({ reflex: 'http://127.0.0.1:1' }).screenText, {
+      taskId: 't',
+      direction: 'input' as const,
+      text: 'x',
+    }),
+  );
+  expect(failure.nonRetryable).toBe(false);
+  expect(failure.type).toBe('ServiceUnavailable');
+  expect(failure.message).toMatch(/Reflex Layer unreachable: ECONNREFUSED/);
+});
+
+test('an answer that breaks the contract is a permanent failure naming the field', async () => {
+  script.set('/reflex/process', { status: 200, body: { verdict: 'maybe' } });
+  const failure = await failureOf(
+    new MockActivityEnvironment().run(activities().screenText, {
+      taskId: 't',
+      direction: 'input' as const,
+      text: 'x',
+    }),
+  );
+  expect(failure.nonRetryable).toBe(true);
+  expect(failure.type).toBe('InvalidServiceResponse');
+  expect(failure.message).toMatch(/verdict/);
+});
+
+test('planTask refuses a plan with a forward dependency even if the planner sent it', async () => {
+  const plan = samplePlan();
+  plan.steps[0]!.depends_on = ['s3'];
+  script.set('/planner/plan', { status: 200, body: plan });
+  const failure = await failureOf(
+    new MockActivityEnvironment().run(activities().planTask, { taskId: 't', spec }),
+  );
+  expect(failure.type).toBe('InvalidPlan');
+  expect(failure.message).toMatch(/depends_on "s3" is not an earlier step/);
+});
+
+/** A task row with its plan, so step activities have something to update. */
+async function createTaskWithPlan(taskId: string, acts: ReturnType<typeof activities>) {
+  await db.prisma.task.create({
+    data: {
+      id: taskId,
+      goal: 'g',
+      constraints: [],
+      context: {},
+      acceptanceCriteria: [],
+      priority: 'medium',
+      budgetMaxCostUsd: 1,
+      budgetMaxTimeSeconds: 60,
+      budgetMaxTokens: 100,
+      status: 'running',
+      workflowId: `task-${taskId}`,
+    },
+  });
+  await acts.recordPlan({ taskId, steps: samplePlan().steps, model: 'offline' });
+}
+
+const budgetLeft = { cost_usd: 1, tokens: 100, seconds: 60 };
+
+test('executeStep records the attempt in the projection and returns the arm result', async () => {
+  const taskId = '3b1f4a2c-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+  const acts = activities();
+  await createTaskWithPlan(taskId, acts);
+  const step = samplePlan().steps[0]!;
+  script.set('/arm/execute', {
+    status: 200,
+    body: {
+      output: 'found',
+      summary: 's',
+      confidence: 1,
+      usage: { tokens: 3, cost_usd: 0 },
+      mode: 'offline',
+    },
+  });
+  const env = new MockActivityEnvironment({ attempt: 3 });
+  const result = await env.run(acts.executeStep, {
+    taskId,
+    goal: 'g',
+    step,
+    inputs: {},
+    budgetLeft,
+  });
+  expect((result as ArmExecuteResponse).output).toBe('found');
+  const row = await db.prisma.planStep.findUniqueOrThrow({
+    where: { taskId_stepId: { taskId, stepId: 's1' } },
+  });
+  expect(row.attempts).toBe(3);
+  // recordPlan is idempotent: a retried activity adds no duplicate rows.
+  await acts.recordPlan({ taskId, steps: samplePlan().steps, model: 'offline' });
+  expect(await db.prisma.planStep.count({ where: { taskId } })).toBe(3);
+});
+
+test('cancelling executeStep aborts the HTTP call in flight', async () => {
+  const taskId = '7c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+  const acts = activities();
+  await createTaskWithPlan(taskId, acts);
+  script.set('/arm/execute', 'hang');
+  let arrived!: () => void;
+  const requestArrived = new Promise<void>((r) => (arrived = r));
+  const aborted = new Promise<void>((resolve) => {
+    server.once('request', (req: http.IncomingMessage) => {
+      arrived();
+      req.on('close', () => resolve());
+    });
+  });
+  const env = new MockActivityEnvironment();
+  const running = env.run(acts.executeStep, {
+    taskId,
+    goal: 'g',
+    step: samplePlan().steps[0]!,
+    inputs: {},
+    budgetLeft,
+  });
+  await requestArrived;
+  env.cancel();
+  await expect(running).rejects.toThrow();
+  await aborted; // the arm saw its connection closed
+});
