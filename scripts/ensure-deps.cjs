@@ -27,13 +27,16 @@ function main() {
   const hash = lockHash();
   const current = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
   if (current !== hash) {
-    console.error('[octollm] installing dependencies (npm ci)…');
+    // `npm install` rather than `npm ci`: registries that carry only some platforms' optional
+    // binaries (as on these machines) leave the lockfile without the others, which npm ci refuses.
+    // With a complete lockfile `npm install` installs exactly the locked versions.
+    console.error('[octollm] installing dependencies (npm install from package-lock.json)…');
     const started = Date.now();
     try {
-      execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+      execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
     } catch {
       fail(
-        'npm ci failed. Check that the npm registry is reachable (npm config get registry) and retry.',
+        'npm install failed. Check that the npm registry is reachable (npm config get registry) and retry.',
       );
     }
     fs.writeFileSync(stampFile, hash);

@@ -49,7 +49,12 @@ async function main(argv: string[]): Promise<void> {
       if (unknown.length)
         throw new ConfigError(`Unknown service(s): ${unknown.join(', ')}\n${USAGE}`);
       const names = (rest.length ? rest : SERVICE_NAMES) as ServiceName[];
-      const running = await startServices(names, config, logger);
+      // Only the Planner Arm uses the database (its plan cache).
+      const db = names.includes('planner')
+        ? await openDatabase({ ...dbOptions(config), log: say })
+        : undefined;
+      if (db) stoppers.push(() => db.stop());
+      const running = await startServices(names, config, logger, {}, { prisma: db?.prisma });
       stoppers.push(() => closeServers(running.map((s) => s.server)));
       for (const s of running) say(`${s.name} listening on ${s.url}`);
       return;
@@ -80,7 +85,7 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   const temporal = await openTemporal(config, say);
   stoppers.push(() => temporal.close());
 
-  const services = await startServices(SERVICE_NAMES, config, logger);
+  const services = await startServices(SERVICE_NAMES, config, logger, {}, { prisma: db.prisma });
   stoppers.push(() => closeServers(services.map((s) => s.server)));
 
   const worker = await createTaskWorker({

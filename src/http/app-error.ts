@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'NOT_FOUND',
   'CONFLICT',
+  'PLAN_INVALID',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_REJECTED',
   'INTERNAL',
@@ -22,6 +23,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** The model never produced a plan that passes validation; retrying the same request will not help. */
+  PLAN_INVALID: 422,
   /** A dependency is down or overloaded; retrying later may work. */
   UPSTREAM_UNAVAILABLE: 503,
   /** A dependency (such as the LLM) refused the request for good: bad credentials, bad request. */

@@ -5,7 +5,11 @@ import type { HttpApp } from '../http/create-http-app';
 import { createArmApp } from '../services/arms/arm-app';
 import { createArmDescriptors } from '../services/arms/arm-registry';
 import { createLlm } from '../services/common/llm-client';
+import type { PrismaClient } from '../db/prisma-client';
+import { createMemoryPlanCache } from '../services/planner/memory-plan-cache';
 import { createPlannerApp } from '../services/planner/planner-app';
+import { createPostgresPlanCache } from '../services/planner/postgres-plan-cache';
+import { createTieredPlanCache } from '../services/planner/tiered-plan-cache';
 import { createReflexApp } from '../services/reflex/reflex-app';
 
 /** Every service OctoLLM runs: the Reflex Layer, the Planner Arm and the arms. */
@@ -21,11 +25,28 @@ export interface RunningService {
   server: Server;
 }
 
+/** What services may share: the database, for the Planner Arm's plan cache. */
+export interface ServiceDeps {
+  /** Without it the plan cache lives in memory only. */
+  prisma?: PrismaClient;
+}
+
 /** Builds one service's app from configuration. */
-export function createServiceApp(name: ServiceName, config: Config, logger: Logger): HttpApp {
+export function createServiceApp(
+  name: ServiceName,
+  config: Config,
+  logger: Logger,
+  deps: ServiceDeps = {},
+): HttpApp {
   const llm = createLlm(config.llm);
   if (name === 'reflex') return createReflexApp({ logger });
-  if (name === 'planner') return createPlannerApp({ logger, llm });
+  if (name === 'planner') {
+    // PostgreSQL keeps plans across restarts and processes; the memory tier answers repeats fast.
+    const cache = deps.prisma
+      ? createTieredPlanCache(createMemoryPlanCache(), createPostgresPlanCache(deps.prisma))
+      : undefined;
+    return createPlannerApp({ logger, llm, cache });
+  }
   const arms = createArmDescriptors({ reflexUrl: config.services.reflexUrl });
   return createArmApp({ arm: arms[name], logger, llm });
 }
@@ -43,10 +64,11 @@ export async function startServices(
   config: Config,
   logger: Logger,
   ports: Partial<Record<ServiceName, number>> = {},
+  deps: ServiceDeps = {},
 ): Promise<RunningService[]> {
   return Promise.all(
     names.map(async (name) => {
-      const { app } = createServiceApp(name, config, logger);
+      const { app } = createServiceApp(name, config, logger, deps);
       const server = await listen(
         app,
         ports[name] ?? servicePort(name, config),

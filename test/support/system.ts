@@ -47,6 +47,7 @@ export async function startSystem(): Promise<TestSystem> {
     withReflex,
     silent,
     ports,
+    { prisma: db.prisma },
   );
   const services = [reflex!, ...others];
   const url = (name: string) => services.find((s) => s.name === name)!.url;

@@ -1,0 +1,154 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppError } from '../../http/app-error';
+import { createHttpApp, type HttpApp, type ReadyReport } from '../../http/create-http-app';
+import { parseOrThrow } from '../../http/validate';
+import { armExecuteRequestSchema } from '../../shared/arm';
+import { ARM_NAMES, PLAN_STEP_LIMITS, planRequestSchema } from '../../shared/plan';
+import type { Llm } from '../common/llm-client';
+import { ARM_REGISTRY } from './arm-registry';
+import type { StructuredOutputMode } from './llm-planner';
+import type { PlanCache } from './plan-cache';
+import { PlanInvalidError } from './plan-invalid-error';
+import { createPlanner } from './planner';
+import { planSubGoal } from './plan-sub-goal';
+import { createPlannerMetrics } from './planner-metrics';
+
+/** Options for the Planner Arm service. */
+export interface PlannerAppOptions {
+  logger: Logger;
+  /** The model to plan with; undefined runs the deterministic offline planner. */
+  llm?: Llm;
+  /** Plan cache; defaults to an in-memory cache (the PostgreSQL one is shared and durable). */
+  cache?: PlanCache;
+  /** How long a cached plan stays valid, in seconds (default one day). */
+  cacheTtlSeconds?: number;
+  /** Times an invalid model plan is sent back for repair (default 2). */
+  maxRepairs?: number;
+  /** How the reply format is requested from the model (default `auto`). */
+  structuredOutput?: StructuredOutputMode;
+  /** Sampling temperature (default 0); null leaves it to the server. */
+  temperature?: number | null;
+  /** How long a readiness probe of the model is reused, in milliseconds (default 10 s). */
+  readyCacheMs?: number;
+}
+
+const invalidateSchema = z
+  .object({
+    key: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be a plan cache key (64 hex digits)')
+      .optional(),
+    model: z.string().min(1).optional(),
+    prompt_version: z.string().min(1).optional(),
+    all: z.literal(true).optional(),
+  })
+  .strict()
+  .refine((b) => b.all || b.key || b.model || b.prompt_version, {
+    message: 'name a key, model or prompt_version, or set all: true',
+  });
+
+/**
+ * A plan that never validated becomes a permanent error listing the problems. 424 for now:
+ * the error table has no 422 PLAN_INVALID code yet. Other errors pass through unchanged.
+ */
+function planInvalidToAppError(err: unknown): unknown {
+  if (!(err instanceof PlanInvalidError)) return err;
+  const message = err.message.length > 2_000 ? `${err.message.slice(0, 2_000)}…` : err.message;
+  return new AppError(
+    'PLAN_INVALID',
+    message,
+    err.problems.map((problem) => ({ field: 'plan', message: problem })),
+  );
+}
+
+/**
+ * The Planner Arm: `POST /plan` turns a goal into a validated 3-7 step plan (from the cache,
+ * the model with bounded repair, or the offline planner); `POST /execute` runs a `planner`-arm
+ * step by planning its sub-goal; `GET /capabilities` says what it can plan with;
+ * `POST /cache/invalidate` drops cached plans; plus `/health`, `/ready`, `/metrics`.
+ */
+export function createPlannerApp(options: PlannerAppOptions): HttpApp {
+  const { logger } = options;
+  const readyCacheMs = options.readyCacheMs ?? 10_000;
+  let lastProbe: { at: number; result: Promise<{ ok: boolean; detail: string }> } | undefined;
+
+  const ready = async (): Promise<ReadyReport> => {
+    // Probing the model on every /ready poll would cost a request each time; reuse a recent one.
+    if (!lastProbe || Date.now() - lastProbe.at > readyCacheMs) {
+      lastProbe = { at: Date.now(), result: planner.probe() };
+    }
+    const llm = await lastProbe.result;
+    return { ready: llm.ok, checks: { llm } };
+  };
+  const http = createHttpApp({
+    name: 'planner',
+    logger,
+    ready,
+    health: () => ({
+      mode: planner.mode,
+      model: planner.model,
+      prompt_version: planner.promptVersion,
+    }),
+  });
+  const planner = createPlanner({ ...options, metrics: createPlannerMetrics(http.registry) });
+  const { app } = http;
+
+  app.post('/plan', async (req, res) => {
+    const request = parseOrThrow(planRequestSchema, req.body);
+    // A caller that gave up (activity timeout, cancellation) should not keep a model call going.
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    try {
+      res.json(await planner.plan(request, { signal: abort.signal }));
+    } catch (err) {
+      throw planInvalidToAppError(err);
+    }
+  });
+
+  // The planner is also an arm: steps on the `planner` arm come here to be re-planned.
+  app.post('/execute', async (req, res) => {
+    const body = parseOrThrow(armExecuteRequestSchema, req.body);
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    try {
+      res.json(await planSubGoal(planner, body, abort.signal));
+    } catch (err) {
+      throw planInvalidToAppError(err);
+    }
+  });
+
+  app.get('/capabilities', (_req, res) => {
+    res.json({
+      mode: planner.mode,
+      model: planner.model,
+      prompt_version: planner.promptVersion,
+      plan_limits: PLAN_STEP_LIMITS,
+      arms: ARM_NAMES.map((name) => {
+        const arm = ARM_REGISTRY[name];
+        return {
+          name,
+          description: arm.description,
+          capabilities: arm.capabilities,
+          refuses: arm.refuses.map((r) => r.reason),
+          typical: arm.typical,
+        };
+      }),
+    });
+  });
+
+  app.post('/cache/invalidate', async (req, res) => {
+    const body = parseOrThrow(invalidateSchema, req.body ?? {});
+    const invalidated = await planner.invalidate(
+      body.all ? {} : { key: body.key, model: body.model, promptVersion: body.prompt_version },
+    );
+    res.json({ invalidated });
+  });
+
+  http.finish();
+  return http;
+}
