@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createActivities } from './activities';
@@ -33,6 +34,8 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = loadConfig();
   const logger = createLogger(config.env.LOG_LEVEL);
+  // The SDK logs every bundling step at INFO; its warnings and errors are what an operator needs.
+  Runtime.install({ logger: new DefaultLogger(config.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const say = (msg: string) => logger.info(msg);
   const stoppers: Stopper[] = [];
   installShutdown(stoppers, logger);
@@ -96,7 +99,8 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   });
   const running = worker.run();
   stoppers.push(async () => {
-    worker.shutdown();
+    // The worker drains by itself on SIGINT/SIGTERM; shut it down only if it has not begun.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   });
 
