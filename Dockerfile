@@ -1,0 +1,29 @@
+# OctoLLM: one image for every role (api, worker, services, or all of them with `start`).
+# In Docker, PostgreSQL and Temporal are separate containers (see temporal-docker-compose.yml):
+# set DATABASE_URL and TEMPORAL_ADDRESS, and nothing embedded is started.
+
+FROM node:20.20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json prisma.config.ts ./
+COPY prisma ./prisma
+COPY scripts ./scripts
+COPY src ./src
+RUN node scripts/prisma-generate.cjs && npx tsc -p tsconfig.build.json && npm prune --omit=dev
+
+FROM node:20.20-bookworm-slim
+ENV NODE_ENV=production \
+    API_HOST=0.0.0.0 \
+    SERVICES_HOST=0.0.0.0 \
+    OCTOLLM_DATA_DIR=/data
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/prisma ./prisma
+COPY package.json ./
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 8000 8101 8102 8110 8111 8112 8113 8114
+ENTRYPOINT ["node", "dist/main.js"]
+CMD ["start"]
