@@ -6,7 +6,9 @@ import { devServer, testServer } from './support/temporal-servers';
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
-  const [test, dev] = await Promise.all([testServer(), devServer()]);
+  // One after the other: a cold Go build and a cold Maven resolve would share the two cores.
+  const test = await testServer();
+  const dev = await devServer();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   process.stderr.write(
     `\n[toolchain] test server: ${test.source}; dev server: ${dev.source} (${seconds} s)\n`,
