@@ -1,4 +1,4 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createActivities } from './activities';
@@ -35,7 +35,11 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.env.LOG_LEVEL);
   // The SDK logs every bundling step at INFO; its warnings and errors are what an operator needs.
-  Runtime.install({ logger: new DefaultLogger(config.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  const sdkLevel = config.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN';
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevel),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: sdkLevel }) } },
+  });
   const say = (msg: string) => logger.info(msg);
   const stoppers: Stopper[] = [];
   installShutdown(stoppers, logger);

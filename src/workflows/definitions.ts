@@ -9,6 +9,8 @@ export type StepState = 'waiting' | 'running' | 'completed' | 'failed' | 'skippe
 export interface TaskWorkflowInput {
   taskId: string;
   spec: TaskSpec;
+  /** Steps that may run at once; the workflow's default is 4. */
+  maxParallelSteps?: number;
 }
 
 /** How a task ended, as the workflow returns it. Failures and cancellation throw instead. */

@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   isCancellation,
   log,
   proxyActivities,
@@ -10,12 +11,14 @@ import {
 } from '@temporalio/workflow';
 // Types only: workflow code must not load activity implementations (they do I/O).
 import type { createActivities } from '../activities';
-import type { PlanStep } from '../shared/plan';
+import type { PlanResponse, PlanStep } from '../shared/plan';
 import type { ReflexResponse } from '../shared/reflex';
 import type { TaskStatus } from '../shared/task';
+import { scheduleSteps } from './dag-scheduler';
 import {
   progressQuery,
   type StepProgress,
+  type StepState,
   type TaskProgress,
   type TaskWorkflowInput,
   type TaskWorkflowResult,
@@ -39,6 +42,7 @@ const SCREENING_OPTIONS: ActivityOptions = {
 /**
  * Planning and step execution may wait on an LLM for a long time: they heartbeat, so a
  * cancellation reaches the HTTP call in flight and a dead worker is noticed within 15 s.
+ * Planning may take up to three model calls (a plan and two repairs).
  */
 const LLM_CALL_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
@@ -46,14 +50,23 @@ const LLM_CALL_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
 };
 
+/** Steps of one task that may run at once when the plan allows it. */
+export const DEFAULT_MAX_PARALLEL_STEPS = 4;
+
 const projection = proxyActivities<Activities>(PROJECTION_OPTIONS);
 const { screenText } = proxyActivities<Activities>(SCREENING_OPTIONS);
 const { planTask, executeStep } = proxyActivities<Activities>(LLM_CALL_OPTIONS);
 
+type SetStatus = (
+  status: TaskStatus,
+  extra?: { error?: string; blockedReason?: string },
+) => Promise<void>;
+
 /**
  * One task, from submission to result: screen the input with the Reflex Layer, have the
- * Planner Arm plan it, run each step on its arm in dependency order (screening every output),
- * aggregate, and keep the PostgreSQL projection current at every status change.
+ * Planner Arm plan it, run the steps as a DAG on their arms (every step whose dependencies are
+ * done starts at once, each output screened before a later step sees it), aggregate, and keep
+ * the PostgreSQL projection current at every status change.
  *
  * Ends `completed` or `blocked` by returning, `failed` by throwing an ApplicationFailure,
  * `cancelled` by rethrowing the cancellation. `budget.max_time_seconds` bounds the whole run.
@@ -68,10 +81,7 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   };
   setHandler(progressQuery, () => progress);
 
-  const setStatus = async (
-    status: TaskStatus,
-    extra: { error?: string; blockedReason?: string } = {},
-  ) => {
+  const setStatus: SetStatus = async (status, extra = {}) => {
     progress.status = status;
     await projection.recordTaskStatus({ taskId, status, runId: workflowInfo().runId, ...extra });
   };
@@ -92,7 +102,6 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     const reason = isCancellation(err)
       ? `Task exceeded its time budget of ${spec.budget.max_time_seconds} s`
       : describeFailure(err);
-    markUnfinishedSteps(progress, isCancellation(err) ? 'cancelled' : 'skipped');
     await setStatus('failed', { error: reason });
     throw ApplicationFailure.nonRetryable(
       reason,
@@ -101,17 +110,13 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   }
 }
 
-type SetStatus = (
-  status: TaskStatus,
-  extra?: { error?: string; blockedReason?: string },
-) => Promise<void>;
-
 /** The task's story, inside the deadline scope. */
 async function runTask(
-  { taskId, spec }: TaskWorkflowInput,
+  input: TaskWorkflowInput,
   progress: TaskProgress,
   setStatus: SetStatus,
 ): Promise<TaskWorkflowResult> {
+  const { taskId, spec } = input;
   await setStatus('screening');
   const screened = await screenText({ taskId, direction: 'input', text: textForScreening(spec) });
   if (screened.verdict === 'blocked') return block(screened, 'task input', setStatus);
@@ -129,71 +134,17 @@ async function runTask(
   log.info('plan ready', { taskId, steps: plan.steps.length, model: plan.model });
 
   await setStatus('running');
-  const outputs: Record<string, unknown> = {};
-  const startedAt = workflowInfo().startTime.getTime();
-  for (const step of plan.steps) {
-    const entry = progress.steps.find((s) => s.id === step.id)!;
-    const result = await runStep(
-      taskId,
-      spec.goal,
-      step,
-      outputs,
-      {
-        cost_usd: spec.budget.max_cost_usd - progress.usage.cost_usd,
-        tokens: spec.budget.max_tokens - progress.usage.tokens,
-        seconds: spec.budget.max_time_seconds - (Date.now() - startedAt) / 1000,
-      },
-      entry,
-    );
-    progress.usage.tokens += result.usage.tokens;
-    progress.usage.cost_usd += result.usage.cost_usd;
-
-    const check = await screenText({
-      taskId,
-      direction: 'output',
-      text: textForScreening(result.output),
-    });
-    if (check.verdict === 'blocked') {
-      entry.state = 'failed';
-      entry.error = `output blocked: ${screeningReason(check)}`;
-      await projection.recordStepStatus({
-        taskId,
-        stepId: step.id,
-        status: 'failed',
-        error: entry.error,
-      });
-      markUnfinishedSteps(progress, 'skipped');
-      return block(check, `output of step ${step.id}`, setStatus);
-    }
-    outputs[step.id] = check.verdict === 'redacted' ? check.redacted_text : result.output;
-    entry.state = 'completed';
-    await projection.recordStepStatus({
-      taskId,
-      stepId: step.id,
-      status: 'completed',
-      output: outputs[step.id],
-      summary: result.summary,
-      tokens: result.usage.tokens,
-      costUsd: result.usage.cost_usd,
-    });
-    if (
-      progress.usage.tokens > spec.budget.max_tokens ||
-      progress.usage.cost_usd > spec.budget.max_cost_usd
-    ) {
-      throw ApplicationFailure.nonRetryable(
-        `Task exceeded its budget after step ${step.id}: ${progress.usage.tokens} tokens, $${progress.usage.cost_usd.toFixed(4)}`,
-        'BudgetExceeded',
-      );
-    }
+  const run = await runPlan(input, plan, progress);
+  if (run.blocked) {
+    return block(run.blocked.verdict, `output of step ${run.blocked.stepId}`, setStatus);
   }
+  if (run.failure) throw ApplicationFailure.nonRetryable(run.failure, 'StepFailed');
 
-  const last = plan.steps[plan.steps.length - 1]!;
-  const summary = plan.steps
-    .map((s) => `${s.id} (${s.arm}): ${progress.steps.find((p) => p.id === s.id)?.state}`)
-    .join('; ');
+  const finalStep = plan.steps[plan.steps.length - 1]!;
+  const summary = progress.steps.map((s) => `${s.id} (${s.arm}): ${s.state}`).join('; ');
   await projection.recordResult({
     taskId,
-    output: { final: outputs[last.id], steps: outputs },
+    output: { final: run.outputs[finalStep.id], steps: run.outputs },
     summary: `Completed ${plan.steps.length} steps with plan from ${plan.model}. ${summary}`,
     confidence: plan.confidence,
     tokens: progress.usage.tokens,
@@ -203,33 +154,139 @@ async function runTask(
   return { status: 'completed', summary };
 }
 
-/** Runs one step on its arm, keeping the progress entry and the projection current. */
-async function runStep(
-  taskId: string,
-  goal: string,
-  step: PlanStep,
-  outputs: Record<string, unknown>,
-  budgetLeft: { cost_usd: number; tokens: number; seconds: number },
-  entry: StepProgress,
-) {
-  entry.state = 'running';
-  await projection.recordStepStatus({ taskId, stepId: step.id, status: 'running' });
-  const inputs = Object.fromEntries(step.depends_on.map((id) => [id, outputs[id]]));
-  try {
-    return await executeStep({ taskId, goal, step, inputs, budgetLeft });
-  } catch (err) {
-    entry.state = isCancellation(err) ? 'cancelled' : 'failed';
-    entry.error = describeFailure(err);
+/** How running the plan ended: all outputs, or the reason it stopped early. */
+interface PlanRun {
+  outputs: Record<string, unknown>;
+  /** Set when a step's output was blocked by screening. */
+  blocked?: { stepId: string; verdict: ReflexResponse };
+  /** Set when a step failed or the budget ran out: the reason, for the task's error. */
+  failure?: string;
+}
+
+/**
+ * Runs the plan as a DAG: every step whose dependencies have completed starts at once (up to
+ * the parallel limit), a failed step's dependents are skipped with the reason, and steps on
+ * independent branches go on. A blocked output or an exhausted budget cancels the steps still
+ * running. Cancellation from outside (operator or deadline) is rethrown once every running
+ * step has recorded it.
+ */
+async function runPlan(
+  { taskId, spec, maxParallelSteps }: TaskWorkflowInput,
+  plan: PlanResponse,
+  progress: TaskProgress,
+): Promise<PlanRun> {
+  const result: PlanRun = { outputs: {} };
+  const failures: string[] = [];
+  const entries = new Map(progress.steps.map((s) => [s.id, s]));
+  const inFlight = new Map<string, { scope: CancellationScope; done: Promise<void> }>();
+  const startedAt = workflowInfo().startTime.getTime();
+  let stopping = false;
+
+  const stopOthers = () => {
+    stopping = true;
+    for (const { scope } of inFlight.values()) scope.cancel();
+  };
+
+  const finish = async (entry: StepProgress, state: StepState, error?: string) => {
+    entry.state = state;
+    entry.error = error;
     await CancellationScope.nonCancellable(() =>
-      projection.recordStepStatus({
-        taskId,
-        stepId: step.id,
-        status: entry.state,
-        error: entry.error,
-      }),
+      projection.recordStepStatus({ taskId, stepId: entry.id, status: state, error }),
     );
-    throw err;
+  };
+
+  const runOne = async (step: PlanStep, entry: StepProgress): Promise<void> => {
+    await projection.recordStepStatus({ taskId, stepId: step.id, status: 'running' });
+    const inputs = Object.fromEntries(step.depends_on.map((id) => [id, result.outputs[id]]));
+    const budgetLeft = {
+      cost_usd: spec.budget.max_cost_usd - progress.usage.cost_usd,
+      tokens: spec.budget.max_tokens - progress.usage.tokens,
+      seconds: spec.budget.max_time_seconds - (Date.now() - startedAt) / 1000,
+    };
+    const answer = await executeStep({ taskId, goal: spec.goal, step, inputs, budgetLeft });
+    progress.usage.tokens += answer.usage.tokens;
+    progress.usage.cost_usd += answer.usage.cost_usd;
+
+    const check = await screenText({
+      taskId,
+      direction: 'output',
+      text: textForScreening(answer.output),
+    });
+    if (check.verdict === 'blocked') {
+      await finish(entry, 'failed', `output blocked: ${screeningReason(check)}`);
+      result.blocked ??= { stepId: step.id, verdict: check };
+      stopOthers();
+      return;
+    }
+    result.outputs[step.id] = check.verdict === 'redacted' ? check.redacted_text : answer.output;
+    entry.state = 'completed';
+    await projection.recordStepStatus({
+      taskId,
+      stepId: step.id,
+      status: 'completed',
+      output: result.outputs[step.id],
+      summary: answer.summary,
+      tokens: answer.usage.tokens,
+      costUsd: answer.usage.cost_usd,
+    });
+    const { tokens, cost_usd } = progress.usage;
+    if (!stopping && (tokens > spec.budget.max_tokens || cost_usd > spec.budget.max_cost_usd)) {
+      failures.push(
+        `Task exceeded its budget after step ${step.id}: ${tokens} tokens, $${cost_usd.toFixed(4)}`,
+      );
+      stopOthers();
+    }
+  };
+
+  const start = (step: PlanStep) => {
+    const entry = entries.get(step.id)!;
+    entry.state = 'running';
+    // Each step in its own scope, so one blocked output can cancel its siblings; the scope is
+    // a child of the deadline scope, so an operator's cancel or the deadline reaches it too.
+    const scope = new CancellationScope();
+    const done = scope
+      .run(() => runOne(step, entry))
+      .catch(async (err: unknown) => {
+        const cancelled = isCancellation(err);
+        await finish(entry, cancelled ? 'cancelled' : 'failed', describeFailure(err));
+        if (!cancelled) failures.push(`Step ${step.id} (${step.arm}) failed: ${entry.error}`);
+      })
+      .finally(() => inFlight.delete(step.id));
+    inFlight.set(step.id, { scope, done });
+  };
+
+  for (;;) {
+    const states = Object.fromEntries(progress.steps.map((s) => [s.id, s.state]));
+    const decision = scheduleSteps(
+      plan.steps,
+      states,
+      maxParallelSteps ?? DEFAULT_MAX_PARALLEL_STEPS,
+    );
+    for (const { id, reason } of decision.skip) await finish(entries.get(id)!, 'skipped', reason);
+    if (!stopping && failures.length === 0) {
+      for (const id of decision.start) start(plan.steps.find((s) => s.id === id)!);
+    }
+    if (inFlight.size === 0) {
+      if (decision.skip.length > 0) continue; // skipping may unblock nothing, but re-check once
+      break;
+    }
+    await Promise.race([...inFlight.values()].map((f) => f.done));
+    if (CancellationScope.current().consideredCancelled) {
+      // Cancelled from outside: let every step record its cancellation, then end the run.
+      await Promise.all([...inFlight.values()].map((f) => f.done));
+      throw new CancelledFailure('Task cancelled while steps were running');
+    }
   }
+
+  for (const entry of progress.steps) {
+    if (entry.state === 'waiting') await finish(entry, 'skipped', 'task stopped early');
+  }
+  if (failures.length) {
+    const skipped = progress.steps.filter((s) => s.state === 'skipped').map((s) => s.id);
+    result.failure =
+      failures.join('; ') + (skipped.length ? `; skipped: ${skipped.join(', ')}` : '');
+  }
+  return result;
 }
 
 /** Ends the task as blocked, with the screening categories (never the text) as the reason. */
@@ -241,12 +298,4 @@ async function block(
   const reason = `Blocked by the Reflex Layer (${what}): ${screeningReason(screened)}`;
   await setStatus('blocked', { blockedReason: reason });
   return { status: 'blocked', reason };
-}
-
-/** Gives every step that has not finished a final state, so progress never shows it waiting forever. */
-function markUnfinishedSteps(progress: TaskProgress, state: 'skipped' | 'cancelled'): void {
-  for (const step of progress.steps) {
-    if (step.state === 'waiting') step.state = 'skipped';
-    else if (step.state === 'running') step.state = state;
-  }
 }

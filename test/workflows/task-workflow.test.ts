@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import type { PlanResponse } from '../../src/shared/plan';
 import { submitTaskSchema, type TaskSpec } from '../../src/shared/task';
 import {
   progressQuery,
@@ -40,6 +41,30 @@ function spec(overrides: Partial<TaskSpec> = {}): TaskSpec {
     ...submitTaskSchema.parse({ goal: 'Summarise the state of durable execution' }),
     ...overrides,
   };
+}
+
+/** A successful arm answer. */
+function ok(output: unknown = 'ok') {
+  return {
+    output,
+    summary: 'ok',
+    confidence: 1,
+    usage: { tokens: 5, cost_usd: 0 },
+    mode: 'offline' as const,
+  };
+}
+
+/** a and b independent, c after both, d after c. */
+function diamondPlan(): PlanResponse {
+  const plan = samplePlan();
+  const [s1] = plan.steps;
+  plan.steps = [
+    { ...s1!, id: 'a', arm: 'retriever', depends_on: [] },
+    { ...s1!, id: 'b', arm: 'retriever', depends_on: [] },
+    { ...s1!, id: 'c', arm: 'coder', depends_on: ['a', 'b'] },
+    { ...s1!, id: 'd', arm: 'judge', depends_on: ['c'] },
+  ];
+  return plan;
 }
 
 /** Starts a workflow on its own worker and hands `body` the handle while the worker runs. */
@@ -165,28 +190,75 @@ test('a permanent planning failure fails the task with the planner error', async
   expect(recorded.errors.at(-1)).toBe('plan has 9 steps; it needs 3 to 7');
 });
 
-test('a failing step fails the task and leaves later steps skipped', async () => {
+test('a failing step fails the task, skips its dependents and names both', async () => {
   const { error, recorded } = await run({
     execute: async (step) => {
-      if (step.id === 's2')
+      if (step.id === 's2') {
         throw ApplicationFailure.nonRetryable(
           'coder arm answered 400: bad step',
           'ServiceRejected',
         );
-      return {
-        output: 'ok',
-        summary: 'ok',
-        confidence: 1,
-        usage: { tokens: 0, cost_usd: 0 },
-        mode: 'offline',
-      };
+      }
+      return ok();
     },
   });
   expect(error).toBeInstanceOf(WorkflowFailedError);
   expect(recorded.stepEvents).toContain('s2:failed');
+  expect(recorded.stepEvents).toContain('s3:skipped');
   expect(recorded.stepEvents).not.toContain('s3:running');
   expect(recorded.statuses.at(-1)).toBe('failed');
-  expect(recorded.errors.at(-1)).toBe('coder arm answered 400: bad step');
+  expect(recorded.errors.at(-1)).toBe(
+    'Step s2 (coder) failed: coder arm answered 400: bad step; skipped: s3',
+  );
+});
+
+test('independent steps run at the same time; a step waits for all its dependencies', async () => {
+  // a and b are independent: each waits until the other has started, which only works if
+  // both are in flight at once. c needs both.
+  const plan = diamondPlan();
+  const started = new Set<string>();
+  const events: string[] = [];
+  const bothStarted = () =>
+    new Promise<void>((resolve) => {
+      const check = () =>
+        started.has('a') && started.has('b') ? resolve() : setTimeout(check, 10);
+      check();
+    });
+  const { result, recorded } = await run({
+    plan: () => plan,
+    execute: async (step) => {
+      started.add(step.id);
+      events.push(`start:${step.id}`);
+      if (step.id === 'a' || step.id === 'b') await bothStarted();
+      events.push(`end:${step.id}`);
+      return ok(`out-${step.id}`);
+    },
+  });
+  expect(result).toMatchObject({ status: 'completed' });
+  expect(events.indexOf('start:c')).toBeGreaterThan(events.indexOf('end:a'));
+  expect(events.indexOf('start:c')).toBeGreaterThan(events.indexOf('end:b'));
+  expect(recorded.executed.find((e) => e.stepId === 'c')?.inputs).toEqual({
+    a: 'out-a',
+    b: 'out-b',
+  });
+});
+
+test('a failed branch does not stop an independent branch', async () => {
+  const { error, recorded } = await run({
+    plan: diamondPlan,
+    execute: async (step) => {
+      if (step.id === 'a')
+        throw ApplicationFailure.nonRetryable('retriever arm answered 400', 'ServiceRejected');
+      return ok();
+    },
+  });
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  expect(recorded.stepEvents).toEqual(
+    expect.arrayContaining(['a:failed', 'b:completed', 'c:skipped']),
+  );
+  expect(recorded.errors.at(-1)).toBe(
+    'Step a (retriever) failed: retriever arm answered 400; skipped: c, d',
+  );
 });
 
 test('max_time_seconds ends a task whose arm keeps failing, in skipped time', async () => {
@@ -218,16 +290,8 @@ test('max_time_seconds ends a task whose arm keeps failing, in skipped time', as
 });
 
 test('cancelling the workflow ends the task cancelled, and progress shows each step', async () => {
-  const execute: FakeOptions['execute'] = async (step) => {
-    if (step.id === 's2') return hangUntilCancelled();
-    return {
-      output: 'ok',
-      summary: 'ok',
-      confidence: 1,
-      usage: { tokens: 5, cost_usd: 0 },
-      mode: 'offline',
-    };
-  };
+  const execute: FakeOptions['execute'] = async (step) =>
+    step.id === 's2' ? hangUntilCancelled() : ok();
   const recorded = await withRunningTask({ execute }, spec(), async (handle) => {
     // Read progress while s2 runs, then cancel, as an operator would from the UI or CLI.
     const progress = await untilRunning(handle, 's2');
