@@ -41,6 +41,8 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmClosure('got').map(escape).join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60_000,
+  // A server left running by a failed setup must not keep CI waiting until its time limit.
+  forceExit: true,
   globalSetup: '<rootDir>/test/global-setup.ts',
   setupFiles: ['<rootDir>/test/setup-temporal-logging.ts'],
 };

@@ -3,6 +3,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { serviceHttp } from './http-json';
 import { createProjectionActivities } from './projection-activities';
 import { createServiceActivities, type ServiceUrls } from './service-activities';
+import { createStepOutputs } from './step-outputs';
 
 /** What the activities need; the worker builds the real ones once. */
 export interface ActivityDeps {
@@ -18,8 +19,9 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   const projection = createProjectionActivities(deps.prisma);
+  const outputs = createStepOutputs(deps.prisma);
   return {
     ...projection,
-    ...createServiceActivities(deps.http ?? serviceHttp, deps.services, projection),
+    ...createServiceActivities(deps.http ?? serviceHttp, deps.services, projection, outputs),
   };
 }

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
+import { isOutputRef } from '../shared/output-ref';
 import type { PlanStep } from '../shared/plan';
 import { isTerminalStatus, type TaskStatus } from '../shared/task';
 import type { StepState } from '../workflows/definitions';
@@ -65,7 +66,10 @@ export function createProjectionActivities(prisma: PrismaClient) {
         where: { taskId_stepId: { taskId: input.taskId, stepId: input.stepId } },
         data: {
           status: input.status,
-          ...(input.output !== undefined ? { output: input.output as object } : {}),
+          // A reference means the output is stored in this row already (see step-outputs.ts).
+          ...(input.output !== undefined && !isOutputRef(input.output)
+            ? { output: input.output as object }
+            : {}),
           summary: input.summary,
           error: input.error,
           tokens: input.tokens,

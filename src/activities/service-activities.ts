@@ -8,9 +8,12 @@ import {
   type PlanStep,
 } from '../shared/plan';
 import { reflexResponseSchema, type ReflexResponse } from '../shared/reflex';
+import { screeningReason } from '../shared/screening-reason';
 import type { TaskSpec } from '../shared/task';
 import { withHeartbeats } from './heartbeat';
+import { chunkText } from './chunk-text';
 import { postJson } from './http-json';
+import type { StepOutputs } from './step-outputs';
 import type { Projection } from './projection-activities';
 
 /** Where the services are. */
@@ -20,8 +23,37 @@ export interface ServiceUrls {
   armUrls: Record<PlanStep['arm'], string>;
 }
 
+/** A step output after screening: what later steps may see, inline or by reference. */
+export interface ScreenedOutput {
+  verdict: ReflexResponse['verdict'];
+  /** Injection categories and PII types, never the text. */
+  reason: string;
+  /** The output to pass on (redacted if need be); absent when blocked. */
+  output?: unknown;
+}
+
+/** The Reflex Layer's limit is 128 KiB of text; larger outputs are screened in pieces. */
+const SCREEN_CHUNK_BYTES = 100 * 1024;
+
 /** Activities that call the Reflex Layer, the Planner Arm and the arms over HTTP. */
-export function createServiceActivities(http: Got, urls: ServiceUrls, projection: Projection) {
+export function createServiceActivities(
+  http: Got,
+  urls: ServiceUrls,
+  projection: Projection,
+  outputs: StepOutputs,
+) {
+  const screen = (taskId: string, direction: 'input' | 'output', text: string) =>
+    postJson(
+      http,
+      `${urls.reflexUrl}/process`,
+      { text, direction, context: { task_id: taskId } },
+      {
+        service: 'Reflex Layer',
+        response: reflexResponseSchema,
+        signal: Context.current().cancellationSignal,
+      },
+    );
+
   return {
     /** Screens text with the Reflex Layer; the verdict decides whether the task goes on. */
     async screenText(input: {
@@ -29,16 +61,42 @@ export function createServiceActivities(http: Got, urls: ServiceUrls, projection
       direction: 'input' | 'output';
       text: string;
     }): Promise<ReflexResponse> {
-      return postJson(
-        http,
-        `${urls.reflexUrl}/process`,
-        { text: input.text, direction: input.direction, context: { task_id: input.taskId } },
-        {
-          service: 'Reflex Layer',
-          response: reflexResponseSchema,
-          signal: Context.current().cancellationSignal,
-        },
-      );
+      return screen(input.taskId, input.direction, input.text);
+    },
+
+    /**
+     * Screens a step's output (direction `output`, for indirect injection and PII) before any
+     * later step sees it. Works on stored outputs too, in pieces the Reflex Layer accepts, so
+     * a multi-megabyte output never passes through the workflow's history.
+     */
+    async screenStepOutput(input: {
+      taskId: string;
+      stepId: string;
+      output: unknown;
+    }): Promise<ScreenedOutput> {
+      const value = await outputs.resolve(input.output);
+      const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+      const pieces = chunkText(text, SCREEN_CHUNK_BYTES);
+      const verdicts: ReflexResponse[] = [];
+      for (const piece of pieces) {
+        verdicts.push(await screen(input.taskId, 'output', piece));
+        Context.current().heartbeat();
+      }
+      const flagged = verdicts.filter((v) => v.verdict !== 'safe');
+      const reason = [...new Set(flagged.map(screeningReason))].join('; ');
+      if (verdicts.some((v) => v.verdict === 'blocked')) return { verdict: 'blocked', reason };
+      if (verdicts.every((v) => v.verdict === 'safe')) {
+        return { verdict: 'safe', reason, output: input.output };
+      }
+      // Redacted: later steps get the redacted text, as text (the structure cannot be kept).
+      const redacted = verdicts
+        .map((v, i) => (v.verdict === 'redacted' ? v.redacted_text : pieces[i]))
+        .join('');
+      return {
+        verdict: 'redacted',
+        reason,
+        output: await outputs.keepSmall(input.taskId, input.stepId, redacted),
+      };
     },
 
     /** Asks the Planner Arm for a plan and refuses one that breaks the plan rules. */
@@ -87,20 +145,16 @@ export function createServiceActivities(http: Got, urls: ServiceUrls, projection
         stepId: step.id,
         attempt: Context.current().info.attempt,
       });
-      return withHeartbeats((signal) =>
+      const inputs = await outputs.resolveInputs(input.inputs);
+      const answer = await withHeartbeats((signal) =>
         postJson(
           http,
           `${urls.armUrls[step.arm]}/execute`,
-          {
-            task_id: taskId,
-            goal: input.goal,
-            step,
-            inputs: input.inputs,
-            budget_left: input.budgetLeft,
-          },
+          { task_id: taskId, goal: input.goal, step, inputs, budget_left: input.budgetLeft },
           { service: `${step.arm} arm`, response: armExecuteResponseSchema, signal },
         ),
       );
+      return { ...answer, output: await outputs.keepSmall(taskId, step.id, answer.output) };
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { PlanStep, Task, TaskResult } from '../generated/prisma/client';
+import { isOutputRef } from '../shared/output-ref';
 
 /** Links a client follows from a task. */
 export function taskLinks(id: string) {
@@ -55,6 +56,19 @@ export function toStepView(step: PlanStep) {
   };
 }
 
+/**
+ * Replaces references to stored step outputs (large outputs are passed by reference, see
+ * src/shared/output-ref.ts) with the outputs themselves, taken from the task's steps.
+ */
+function resolveRefs(value: unknown, steps: PlanStep[]): unknown {
+  if (isOutputRef(value)) return steps.find((s) => s.stepId === value.step_id)?.output ?? null;
+  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, steps));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, steps)]));
+  }
+  return value;
+}
+
 /** A task's result, with every step's output. */
 export function toResultView(task: Task & { steps: PlanStep[]; result: TaskResult | null }) {
   return {
@@ -63,7 +77,7 @@ export function toResultView(task: Task & { steps: PlanStep[]; result: TaskResul
     error: task.error,
     blocked_reason: task.blockedReason,
     result: task.result && {
-      output: task.result.output,
+      output: resolveRefs(task.result.output, task.steps),
       summary: task.result.summary,
       confidence: task.result.confidence,
       usage: { tokens: task.result.tokens, cost_usd: task.result.costUsd },

@@ -1,5 +1,4 @@
 import { ActivityFailure, ApplicationFailure, TemporalFailure } from '@temporalio/workflow';
-import type { ReflexResponse } from '../shared/reflex';
 import type { TaskSpec } from '../shared/task';
 
 /**
@@ -23,18 +22,6 @@ export function textForScreening(value: TaskSpec | unknown): string {
 
 function isTaskSpec(value: unknown): value is TaskSpec {
   return typeof value === 'object' && value !== null && 'goal' in value && 'budget' in value;
-}
-
-/** A screening verdict's reason: injection categories and PII types, never matched text. */
-export function screeningReason(screened: ReflexResponse): string {
-  if (screened.reasons.length) return screened.reasons.join('; ');
-  const parts: string[] = [];
-  if (screened.injection.categories.length) {
-    parts.push(`prompt injection (${screened.injection.categories.join(', ')})`);
-  }
-  const types = [...new Set(screened.pii.map((p) => p.type))];
-  if (types.length) parts.push(`PII (${types.join(', ')})`);
-  return parts.join('; ') || 'unsafe content';
 }
 
 /** The most useful message in a failure chain: the innermost application failure's. */

@@ -12,7 +12,7 @@ import {
 // Types only: workflow code must not load activity implementations (they do I/O).
 import type { createActivities } from '../activities';
 import type { PlanResponse, PlanStep } from '../shared/plan';
-import type { ReflexResponse } from '../shared/reflex';
+import { screeningReason } from '../shared/screening-reason';
 import type { TaskStatus } from '../shared/task';
 import { scheduleSteps } from './dag-scheduler';
 import {
@@ -23,7 +23,7 @@ import {
   type TaskWorkflowInput,
   type TaskWorkflowResult,
 } from './definitions';
-import { describeFailure, screeningReason, textForScreening } from './task-helpers';
+import { describeFailure, textForScreening } from './task-helpers';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -54,7 +54,7 @@ const LLM_CALL_OPTIONS: ActivityOptions = {
 export const DEFAULT_MAX_PARALLEL_STEPS = 4;
 
 const projection = proxyActivities<Activities>(PROJECTION_OPTIONS);
-const { screenText } = proxyActivities<Activities>(SCREENING_OPTIONS);
+const { screenText, screenStepOutput } = proxyActivities<Activities>(SCREENING_OPTIONS);
 const { planTask, executeStep } = proxyActivities<Activities>(LLM_CALL_OPTIONS);
 
 type SetStatus = (
@@ -119,7 +119,9 @@ async function runTask(
   const { taskId, spec } = input;
   await setStatus('screening');
   const screened = await screenText({ taskId, direction: 'input', text: textForScreening(spec) });
-  if (screened.verdict === 'blocked') return block(screened, 'task input', setStatus);
+  if (screened.verdict === 'blocked') {
+    return block(screeningReason(screened), 'task input', setStatus);
+  }
 
   await setStatus('planning');
   const plan = await planTask({ taskId, spec });
@@ -136,7 +138,7 @@ async function runTask(
   await setStatus('running');
   const run = await runPlan(input, plan, progress);
   if (run.blocked) {
-    return block(run.blocked.verdict, `output of step ${run.blocked.stepId}`, setStatus);
+    return block(run.blocked.reason, `output of step ${run.blocked.stepId}`, setStatus);
   }
   if (run.failure) throw ApplicationFailure.nonRetryable(run.failure, 'StepFailed');
 
@@ -158,7 +160,7 @@ async function runTask(
 interface PlanRun {
   outputs: Record<string, unknown>;
   /** Set when a step's output was blocked by screening. */
-  blocked?: { stepId: string; verdict: ReflexResponse };
+  blocked?: { stepId: string; reason: string };
   /** Set when a step failed or the budget ran out: the reason, for the task's error. */
   failure?: string;
 }
@@ -207,18 +209,15 @@ async function runPlan(
     progress.usage.tokens += answer.usage.tokens;
     progress.usage.cost_usd += answer.usage.cost_usd;
 
-    const check = await screenText({
-      taskId,
-      direction: 'output',
-      text: textForScreening(answer.output),
-    });
+    // Large outputs arrive as references: the history holds only what fits comfortably.
+    const check = await screenStepOutput({ taskId, stepId: step.id, output: answer.output });
     if (check.verdict === 'blocked') {
-      await finish(entry, 'failed', `output blocked: ${screeningReason(check)}`);
-      result.blocked ??= { stepId: step.id, verdict: check };
+      await finish(entry, 'failed', `output blocked: ${check.reason}`);
+      result.blocked ??= { stepId: step.id, reason: check.reason };
       stopOthers();
       return;
     }
-    result.outputs[step.id] = check.verdict === 'redacted' ? check.redacted_text : answer.output;
+    result.outputs[step.id] = check.output;
     entry.state = 'completed';
     await projection.recordStepStatus({
       taskId,
@@ -291,11 +290,11 @@ async function runPlan(
 
 /** Ends the task as blocked, with the screening categories (never the text) as the reason. */
 async function block(
-  screened: ReflexResponse,
+  categories: string,
   what: string,
   setStatus: SetStatus,
 ): Promise<TaskWorkflowResult> {
-  const reason = `Blocked by the Reflex Layer (${what}): ${screeningReason(screened)}`;
+  const reason = `Blocked by the Reflex Layer (${what}): ${categories}`;
   await setStatus('blocked', { blockedReason: reason });
   return { status: 'blocked', reason };
 }

@@ -99,6 +99,17 @@ export function fakeActivities(options: FakeOptions = {}): {
     async screenText(input) {
       return options.screen?.(input.direction, input.text) ?? verdict('safe');
     },
+    async screenStepOutput(input) {
+      const text = typeof input.output === 'string' ? input.output : JSON.stringify(input.output);
+      const v = options.screen?.('output', text) ?? verdict('safe');
+      const reason = v.reasons.join('; ');
+      if (v.verdict === 'blocked') return { verdict: 'blocked', reason };
+      return {
+        verdict: v.verdict,
+        reason,
+        output: v.verdict === 'redacted' ? v.redacted_text : input.output,
+      };
+    },
     async planTask() {
       if (!options.plan) return samplePlan();
       return options.plan();

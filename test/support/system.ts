@@ -8,7 +8,12 @@ import { createActivities } from '../../src/activities';
 import type { ServiceUrls } from '../../src/activities/service-activities';
 import { createApiApp } from '../../src/api/api-app';
 import { loadConfig } from '../../src/config';
-import { closeServers, SERVICE_NAMES, startServices, type RunningService } from '../../src/runtime/services';
+import {
+  closeServers,
+  SERVICE_NAMES,
+  startServices,
+  type RunningService,
+} from '../../src/runtime/services';
 import { createTaskWorker } from '../../src/runtime/task-worker';
 import type { TaskStatus } from '../../src/shared/task';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
@@ -34,13 +39,31 @@ const silent = pino({ level: 'silent' });
 export async function startSystem(): Promise<TestSystem> {
   const config = loadConfig({ OCTOLLM_DATA_DIR: '.octollm' });
   const [db, server] = await Promise.all([startTestDatabase(), devServer()]);
+  const cleanup: (() => Promise<unknown>)[] = [() => db.stop()];
+  try {
+    return await startOnDatabase(config, db, server, cleanup);
+  } catch (err) {
+    // A half-started system would keep jest alive: stop whatever did start.
+    for (const stop of cleanup.reverse()) await stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startOnDatabase(
+  config: ReturnType<typeof loadConfig>,
+  db: TestDatabase,
+  server: Awaited<ReturnType<typeof devServer>>,
+  cleanup: (() => Promise<unknown>)[],
+): Promise<TestSystem> {
   const temporal = await TestWorkflowEnvironment.createLocal({
     server: { executable: server.executable, ui: false },
   });
+  cleanup.push(() => temporal.teardown());
   const client = new Client({ connection: temporal.connection });
   const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [n, 0]));
   // The guardian arm needs the Reflex Layer's URL, known only once reflex listens.
   const [reflex] = await startServices(['reflex'], config, silent, ports);
+  cleanup.push(() => closeServers([reflex!.server]));
   const withReflex = { ...config, services: { ...config.services, reflexUrl: reflex!.url } };
   const others = await startServices(
     SERVICE_NAMES.filter((n) => n !== 'reflex'),
@@ -49,6 +72,7 @@ export async function startSystem(): Promise<TestSystem> {
     ports,
     { prisma: db.prisma },
   );
+  cleanup.push(() => closeServers(others.map((s) => s.server)));
   const services = [reflex!, ...others];
   const url = (name: string) => services.find((s) => s.name === name)!.url;
   const urls: ServiceUrls = {
@@ -118,5 +142,7 @@ export async function waitForStatus(
     if (statuses.includes(last.status as TaskStatus)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`task ${taskId} did not reach ${statuses.join('/')}; last: ${JSON.stringify(last)}`);
+  throw new Error(
+    `task ${taskId} did not reach ${statuses.join('/')}; last: ${JSON.stringify(last)}`,
+  );
 }
