@@ -115,6 +115,7 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
     logger,
     serviceUrls: Object.fromEntries(services.map((s) => [s.name, s.url])),
     temporalUiUrl: temporal.uiUrl,
+    searchAttributes: temporal.searchAttributes,
   });
   const server = await listen(api.app, config.api.port, config.api.host, 'API');
   stoppers.push(() => closeServers([server]));
@@ -144,6 +145,7 @@ async function startApi(
     taskQueue: config.temporal.taskQueue,
     logger,
     serviceUrls: { reflex: reflexUrl, ...armUrls },
+    searchAttributes: temporal.searchAttributes,
   });
   const server: Server = await listen(api.app, config.api.port, config.api.host, 'API');
   stoppers.push(() => closeServers([server]));

@@ -3,6 +3,7 @@ import got from 'got';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createHttpApp, type HttpApp, type ReadyReport } from '../http/create-http-app';
+import { createDocumentsRouter } from './documents-router';
 import { createTasksRouter } from './tasks-router';
 
 /** What the REST facade needs; it never calls the services' work endpoints itself. */
@@ -15,6 +16,8 @@ export interface ApiDeps {
   serviceUrls: Record<string, string>;
   /** Where the Temporal Web UI is, if there is one, for `GET /`. */
   temporalUiUrl?: string;
+  /** Whether the namespace has OctoLLM's search attributes registered (default false). */
+  searchAttributes?: boolean;
 }
 
 /** The REST facade: submit, inspect and cancel tasks; health, readiness and metrics. */
@@ -41,7 +44,14 @@ export function createApiApp(deps: ApiDeps): HttpApp {
       temporal_ui: deps.temporalUiUrl,
     });
   });
-  http.app.use(createTasksRouter({ ...deps, registry: http.registry }));
+  http.app.use(
+    createTasksRouter({
+      ...deps,
+      registry: http.registry,
+      searchAttributes: deps.searchAttributes ?? false,
+    }),
+  );
+  http.app.use(createDocumentsRouter({ prisma: deps.prisma }));
   http.finish();
   return http;
 }

@@ -13,7 +13,7 @@ import {
   TEMPORAL_PRIORITY_KEY,
   type TaskStatus,
 } from '../shared/task';
-import { workflowIdFor } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTES, workflowIdFor } from '../workflows/definitions';
 // Type only: the API starts the workflow by name and never loads workflow code.
 import type { TaskWorkflow } from '../workflows/task-workflow';
 import { taskLinks, toResultView, toTaskView } from './task-view';
@@ -25,6 +25,8 @@ export interface TasksRouterDeps {
   taskQueue: string;
   logger: Logger;
   registry: Registry;
+  /** Whether the namespace has OctoLLM's search attributes registered. */
+  searchAttributes: boolean;
 }
 
 /** How long a request waits for Temporal before answering 503. */
@@ -33,13 +35,8 @@ const TEMPORAL_CALL_DEADLINE_MS = 5_000;
 const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
 
 /** `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, `POST /tasks/:id/cancel`. */
-export function createTasksRouter({
-  prisma,
-  temporal,
-  taskQueue,
-  logger,
-  registry,
-}: TasksRouterDeps): Router {
+export function createTasksRouter(deps: TasksRouterDeps): Router {
+  const { prisma, temporal, taskQueue, logger, registry, searchAttributes } = deps;
   const router = Router();
   const submitted = new Counter({
     name: 'octollm_tasks_submitted_total',
@@ -77,9 +74,17 @@ export function createTasksRouter({
           temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
             taskQueue,
             workflowId,
-            args: [{ taskId: id, spec }],
+            args: [{ taskId: id, spec, searchAttributes }],
             priority: { priorityKey: TEMPORAL_PRIORITY_KEY[spec.priority] },
             memo: { goal: spec.goal.slice(0, 200) },
+            ...(searchAttributes
+              ? {
+                  typedSearchAttributes: [
+                    { key: SEARCH_ATTRIBUTES.priority, value: spec.priority },
+                    { key: SEARCH_ATTRIBUTES.status, value: 'pending' },
+                  ],
+                }
+              : {}),
           }),
       );
       await prisma.task.update({ where: { id }, data: { runId: handle.firstExecutionRunId } });

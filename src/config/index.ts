@@ -26,6 +26,7 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_TEST_SERVER_PATH: optionalString,
+  TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['auto', 'true', 'false']).default('auto'),
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(8000),
@@ -65,6 +66,11 @@ export interface Config {
     devServer: { port: number; uiPort: number; dbFile: string };
     cliPath?: string;
     testServerPath?: string;
+    /**
+     * Whether tasks keep OctoLLM's search attributes current. `auto`: only on the dev server
+     * OctoLLM starts (which registers them); on other clusters register them first.
+     */
+    searchAttributes: 'auto' | boolean;
     toolchainDir: string;
   };
   api: { host: string; port: number };
@@ -153,6 +159,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
       cliPath: env.TEMPORAL_CLI_PATH,
       testServerPath: env.TEMPORAL_TEST_SERVER_PATH,
+      searchAttributes:
+        env.TEMPORAL_SEARCH_ATTRIBUTES === 'auto'
+          ? 'auto'
+          : env.TEMPORAL_SEARCH_ATTRIBUTES === 'true',
       toolchainDir: path.join(dataDir, 'toolchain'),
     },
     api: { host: env.API_HOST, port: env.API_PORT },

@@ -47,7 +47,7 @@ export function createServiceApp(
       : undefined;
     return createPlannerApp({ logger, llm, cache });
   }
-  const arms = createArmDescriptors({ reflexUrl: config.services.reflexUrl });
+  const arms = createArmDescriptors({ reflexUrl: config.services.reflexUrl, prisma: deps.prisma });
   return createArmApp({ arm: arms[name], logger, llm });
 }
 

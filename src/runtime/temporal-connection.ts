@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import { resolveDevServer } from '../toolchain';
+import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/definitions';
 
 /** A Temporal cluster to use: connections for clients and workers, and how to let go. */
 export interface TemporalHandle {
@@ -13,6 +14,8 @@ export interface TemporalHandle {
   nativeConnection: NativeConnection;
   /** The Web UI, when OctoLLM started the dev server itself. */
   uiUrl?: string;
+  /** Whether OctoLLM's search attributes are registered and should be kept current. */
+  searchAttributes: boolean;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function openTemporal(
       address,
       client: new Client({ connection, namespace: temporal.namespace }),
       nativeConnection,
+      searchAttributes: temporal.searchAttributes === true,
       close: async () => {
         await nativeConnection.close();
         await connection.close();
@@ -69,6 +73,7 @@ export async function openTemporal(
         'synchronous=NORMAL',
         '--dynamic-config-value',
         'matching.useNewMatcher=true',
+        ...DEV_SERVER_SEARCH_ATTRIBUTE_ARGS,
       ],
     },
   });
@@ -77,6 +82,7 @@ export async function openTemporal(
     client: new Client({ connection: env.connection, namespace: temporal.namespace }),
     nativeConnection: env.nativeConnection,
     uiUrl: `http://127.0.0.1:${temporal.devServer.uiPort}`,
+    searchAttributes: temporal.searchAttributes !== false,
     close: () => env.teardown(),
   };
 }

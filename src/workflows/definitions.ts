@@ -1,3 +1,4 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
 import type { PlanStep } from '../shared/plan';
 import type { TaskSpec, TaskStatus } from '../shared/task';
@@ -11,6 +12,11 @@ export interface TaskWorkflowInput {
   spec: TaskSpec;
   /** Steps that may run at once; the workflow's default is 4. */
   maxParallelSteps?: number;
+  /**
+   * Whether to keep the task's search attributes current. Only when the namespace has them
+   * registered: upserting an unknown attribute fails the workflow task.
+   */
+  searchAttributes?: boolean;
 }
 
 /** How a task ended, as the workflow returns it. Failures and cancellation throw instead. */
@@ -46,3 +52,25 @@ export const progressQuery = defineQuery<TaskProgress>('progress');
 export function workflowIdFor(taskId: string): string {
   return `task-${taskId}`;
 }
+
+/**
+ * Search attributes that make tasks findable in the Web UI and with
+ * `temporal workflow list --query 'OctoTaskStatus="running"'`. The dev server OctoLLM starts
+ * registers them; on another cluster, register them once (see README) and set
+ * `TEMPORAL_SEARCH_ATTRIBUTES=true`.
+ */
+export const SEARCH_ATTRIBUTES = {
+  status: defineSearchAttributeKey('OctoTaskStatus', SearchAttributeType.KEYWORD),
+  priority: defineSearchAttributeKey('OctoPriority', SearchAttributeType.KEYWORD),
+  armCount: defineSearchAttributeKey('OctoArmCount', SearchAttributeType.INT),
+} as const;
+
+/** `temporal server start-dev` flags that register {@link SEARCH_ATTRIBUTES}. */
+export const DEV_SERVER_SEARCH_ATTRIBUTE_ARGS = [
+  '--search-attribute',
+  'OctoTaskStatus=Keyword',
+  '--search-attribute',
+  'OctoPriority=Keyword',
+  '--search-attribute',
+  'OctoArmCount=Int',
+];

@@ -6,6 +6,7 @@ import {
   log,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -17,6 +18,7 @@ import type { TaskStatus } from '../shared/task';
 import { scheduleSteps } from './dag-scheduler';
 import {
   progressQuery,
+  SEARCH_ATTRIBUTES,
   type StepProgress,
   type StepState,
   type TaskProgress,
@@ -83,6 +85,9 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
 
   const setStatus: SetStatus = async (status, extra = {}) => {
     progress.status = status;
+    if (input.searchAttributes) {
+      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: status }]);
+    }
     await projection.recordTaskStatus({ taskId, status, runId: workflowInfo().runId, ...extra });
   };
 
@@ -133,6 +138,10 @@ async function runTask(
     state: 'waiting',
   }));
   await projection.recordPlan({ taskId, steps: plan.steps, model: plan.model });
+  if (input.searchAttributes) {
+    const arms = new Set(plan.steps.map((s) => s.arm)).size;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.armCount, value: arms }]);
+  }
   log.info('plan ready', { taskId, steps: plan.steps.length, model: plan.model });
 
   await setStatus('running');

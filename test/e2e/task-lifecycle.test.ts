@@ -1,5 +1,6 @@
 import http from 'node:http';
 import request from 'supertest';
+import { SEARCH_ATTRIBUTES } from '../../src/workflows/definitions';
 import { startSystem, waitForStatus, type TestSystem } from '../support/system';
 
 // The real thing end to end: REST → Temporal dev server → worker → HTTP services → PostgreSQL.
@@ -47,8 +48,34 @@ test('a submitted task runs to completed, with its steps and results in the proj
   // The Temporal execution agrees with the projection.
   const handle = system.client.workflow.getHandle(`task-${id}`);
   await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
-  expect((await handle.describe()).status.name).toBe('COMPLETED');
+  const description = await handle.describe();
+  expect(description.status.name).toBe('COMPLETED');
+  expect(await description.memo).toEqual({ goal: expect.stringContaining('event sourcing') });
+
+  // Findable by its search attributes, as in the Web UI or `temporal workflow list --query`.
+  const query = `OctoTaskStatus="completed" AND OctoPriority="high" AND WorkflowId="task-${id}"`;
+  const found = await eventually(async () => {
+    const ids: string[] = [];
+    for await (const wf of system.client.workflow.list({ query })) ids.push(wf.workflowId);
+    return ids.length ? ids : undefined;
+  });
+  expect(found).toEqual([`task-${id}`]);
+  const arms = description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.armCount);
+  expect(arms).toBe(new Set(steps.map((s) => s.arm)).size);
 });
+
+/** Retries a check for a few seconds: Temporal's visibility store is eventually consistent. */
+async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 test('a task carrying PII ends blocked, naming the type but not the value', async () => {
   const id = await submit({ goal: 'Email the quarterly report to jane.doe@example.com by Friday' });
@@ -102,7 +129,8 @@ test('a task cancelled mid-run ends cancelled, and the arm sees its request abor
 
   // The HTTP call in flight was aborted (heartbeat → cancellation → AbortSignal).
   const deadline = Date.now() + 20_000;
-  while (aborted.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (aborted.length === 0 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   expect(aborted).toEqual(['/execute']);
 
   const again = await request(api).post(`/tasks/${id}/cancel`);

@@ -17,6 +17,7 @@ import {
 import { createTaskWorker } from '../../src/runtime/task-worker';
 import type { TaskStatus } from '../../src/shared/task';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
+import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../../src/workflows/definitions';
 import { devServer, workflowBundle } from './temporal-servers';
 
 /** The whole system, in this process, on real parts: PostgreSQL, Temporal dev server, HTTP services. */
@@ -56,7 +57,11 @@ async function startOnDatabase(
   cleanup: (() => Promise<unknown>)[],
 ): Promise<TestSystem> {
   const temporal = await TestWorkflowEnvironment.createLocal({
-    server: { executable: server.executable, ui: false },
+    server: {
+      executable: server.executable,
+      ui: false,
+      extraArgs: DEV_SERVER_SEARCH_ATTRIBUTE_ARGS,
+    },
   });
   cleanup.push(() => temporal.teardown());
   const client = new Client({ connection: temporal.connection });
@@ -105,6 +110,7 @@ async function startOnDatabase(
       taskQueue,
       logger: silent,
       serviceUrls: { reflex: laneUrls.reflexUrl, planner: laneUrls.plannerUrl },
+      searchAttributes: true,
     }).app;
   };
   const api = await addLane('octollm-e2e', urls);
