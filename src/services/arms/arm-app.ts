@@ -3,7 +3,7 @@ import { armExecuteRequestSchema } from '../../shared/arm';
 import { createHttpApp, type HttpApp } from '../../http/create-http-app';
 import { parseOrThrow } from '../../http/validate';
 import type { Llm } from '../common/llm-client';
-import type { ArmDescriptor } from './arm-handler';
+import { armMode, type ArmDescriptor } from './arm-handler';
 
 /** Options for one arm's HTTP service. */
 export interface ArmAppOptions {
@@ -18,18 +18,22 @@ export interface ArmAppOptions {
  * billing when the task that wanted it is cancelled).
  */
 export function createArmApp({ arm, logger, llm }: ArmAppOptions): HttpApp {
+  const mode = armMode(arm, llm);
   const http = createHttpApp({
     name: `arm-${arm.name}`,
     logger: logger.child({ service: `arm-${arm.name}` }),
     bodyLimit: '8mb',
-    health: () => ({ arm: arm.name, mode: llm ? 'llm' : 'offline' }),
+    health: () => ({ arm: arm.name, mode }),
+    ready: arm.ready,
   });
   http.app.get('/capabilities', (_req, res) => {
     res.json({
       arm: arm.name,
       capabilities: arm.capabilities,
       cost_tier: arm.cost_tier,
-      mode: llm ? 'llm' : 'offline',
+      mode,
+      llm: llm ? llm.model : null,
+      ...arm.details,
     });
   });
   http.app.post('/execute', async (req, res) => {

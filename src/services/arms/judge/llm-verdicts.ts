@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { callLlm } from '../../common/call-llm';
+import type { Llm } from '../../common/llm-client';
+import type { ArmRequest } from '../arm-handler';
+
+/** The model's verdict on one criterion. */
+export interface LlmVerdict {
+  verdict: 'pass' | 'fail' | 'unverified';
+  detail: string;
+}
+
+/** Characters of each input the model sees. */
+const INPUT_CHARS = 8_000;
+
+const SYSTEM_PROMPT = [
+  'You are the judge arm of OctoLLM. Decide, from the inputs alone, whether each numbered',
+  'acceptance criterion is met. Answer "pass" or "fail" with one sentence of evidence quoted or',
+  'cited from the inputs; answer "unverified" when the inputs do not let you tell. Never assume',
+  'facts that are not in the inputs. Reply with one JSON object:',
+  '{"verdicts":[{"criterion":1,"verdict":"pass","detail":"..."}]}',
+].join('\n');
+
+const replySchema = z.object({
+  verdicts: z.array(
+    z.object({
+      criterion: z.coerce.number().int(),
+      verdict: z
+        .string()
+        .transform((v) => v.trim().toLowerCase())
+        .pipe(z.enum(['pass', 'fail', 'unverified'])),
+      detail: z.string().default(''),
+    }),
+  ),
+});
+
+function renderInputs(inputs: Record<string, unknown>): string {
+  const entries = Object.entries(inputs);
+  if (entries.length === 0) return '(no inputs)';
+  return entries
+    .map(([id, value]) => {
+      const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+      const cut = text.length > INPUT_CHARS ? `${text.slice(0, INPUT_CHARS)}\n[… cut]` : text;
+      return `### Output of ${id}\n${cut}`;
+    })
+    .join('\n\n');
+}
+
+/**
+ * One model call for every criterion the rules left open. Verdicts are read with zod; a
+ * criterion the model skipped, or a reply that cannot be read, stays `unverified` (never a
+ * guessed pass). Upstream failures propagate as the `AppError`s of `callLlm`.
+ */
+export async function judgeWithLlm(
+  llm: Llm,
+  request: ArmRequest,
+  criteria: readonly string[],
+  signal: AbortSignal,
+): Promise<{ verdicts: LlmVerdict[]; tokens: number; costUsd: number }> {
+  const user = [
+    `Overall goal: ${request.goal}`,
+    `Step being judged: ${request.step.action}`,
+    `Inputs:\n${renderInputs(request.inputs)}`,
+    `Criteria:\n${criteria.map((c, i) => `${i + 1}. ${c}`).join('\n')}`,
+  ].join('\n\n');
+  const answer = await callLlm(llm, {
+    messages: [
+      { role: 'system', content: SYSTEM_PROMPT },
+      { role: 'user', content: user },
+    ],
+    maxTokens: Math.max(64, Math.min(200 + 120 * criteria.length, request.budget_left.tokens)),
+    signal,
+    json: true,
+  });
+  const unreadable = (why: string): LlmVerdict[] =>
+    criteria.map(() => ({ verdict: 'unverified', detail: why }));
+  let parsed;
+  try {
+    parsed = replySchema.safeParse(
+      JSON.parse(answer.text.replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, '')),
+    );
+  } catch {
+    parsed = undefined;
+  }
+  const verdicts = parsed?.success
+    ? criteria.map((_c, i): LlmVerdict => {
+        const found = parsed.data.verdicts.find((v) => v.criterion === i + 1);
+        return found
+          ? { verdict: found.verdict, detail: found.detail.slice(0, 500) }
+          : { verdict: 'unverified', detail: 'the model gave no verdict for this criterion' };
+      })
+    : unreadable('the model reply could not be read as verdicts');
+  return { verdicts, tokens: answer.tokens, costUsd: answer.costUsd };
+}
