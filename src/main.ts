@@ -2,13 +2,17 @@ import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/w
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createActivities } from './activities';
+import { createArmRouter } from './activities/arm-router';
 import { createApiApp } from './api/api-app';
 import { ConfigError, loadConfig, type Config } from './config';
+import { armActivityLimits } from './config/arms';
 import { openDatabase } from './db/database';
 import { createLogger } from './observability/logger';
+import { ArmHealthMonitor } from './runtime/arm-health';
 import { openTemporal } from './runtime/temporal-connection';
 import {
   closeServers,
+  DATABASE_SERVICES,
   listen,
   SERVICE_NAMES,
   startServices,
@@ -56,8 +60,7 @@ async function main(argv: string[]): Promise<void> {
       if (unknown.length)
         throw new ConfigError(`Unknown service(s): ${unknown.join(', ')}\n${USAGE}`);
       const names = (rest.length ? rest : SERVICE_NAMES) as ServiceName[];
-      // Only the Planner Arm uses the database (its plan cache).
-      const db = names.includes('planner')
+      const db = names.some((n) => DATABASE_SERVICES.includes(n))
         ? await openDatabase({ ...dbOptions(config), log: say })
         : undefined;
       if (db) stoppers.push(() => db.stop());
@@ -95,11 +98,18 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   const services = await startServices(SERVICE_NAMES, config, logger, {}, { prisma: db.prisma });
   stoppers.push(() => closeServers(services.map((s) => s.server)));
 
+  const arms = new ArmHealthMonitor(config.services.arms);
+  await arms.start();
+  stoppers.push(async () => arms.stop());
   const worker = await createTaskWorker({
     connection: temporal.nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ prisma: db.prisma, services: config.services }),
+    activities: createActivities({
+      prisma: db.prisma,
+      services: config.services,
+      router: createArmRouter(config.services.arms, arms),
+    }),
   });
   const running = worker.run();
   stoppers.push(async () => {
@@ -116,6 +126,8 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
     serviceUrls: Object.fromEntries(services.map((s) => [s.name, s.url])),
     temporalUiUrl: temporal.uiUrl,
     searchAttributes: temporal.searchAttributes,
+    arms,
+    armLimits: armActivityLimits(config.services.arms),
   });
   const server = await listen(api.app, config.api.port, config.api.host, 'API');
   stoppers.push(() => closeServers([server]));
@@ -139,13 +151,18 @@ async function startApi(
   const temporal = await openTemporal(config, say, { startDevServer: false });
   stoppers.push(() => temporal.close());
   const { reflexUrl, armUrls } = config.services;
+  const arms = new ArmHealthMonitor(config.services.arms);
+  await arms.start();
+  stoppers.push(async () => arms.stop());
   const api = createApiApp({
     prisma: db.prisma,
     temporal: temporal.client,
     taskQueue: config.temporal.taskQueue,
     logger,
-    serviceUrls: { reflex: reflexUrl, ...armUrls },
+    serviceUrls: { reflex: reflexUrl, planner: armUrls.planner },
     searchAttributes: temporal.searchAttributes,
+    arms,
+    armLimits: armActivityLimits(config.services.arms),
   });
   const server: Server = await listen(api.app, config.api.port, config.api.host, 'API');
   stoppers.push(() => closeServers([server]));
@@ -162,11 +179,18 @@ async function startWorker(
   stoppers.push(() => db.stop());
   const temporal = await openTemporal(config, say, { startDevServer: devServer });
   stoppers.push(() => temporal.close());
+  const arms = new ArmHealthMonitor(config.services.arms);
+  await arms.start();
+  stoppers.push(async () => arms.stop());
   const worker = await createTaskWorker({
     connection: temporal.nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ prisma: db.prisma, services: config.services }),
+    activities: createActivities({
+      prisma: db.prisma,
+      services: config.services,
+      router: createArmRouter(config.services.arms, arms),
+    }),
   });
   say(`worker polling task queue ${config.temporal.taskQueue} on ${temporal.address}`);
   await worker.run();

@@ -51,7 +51,7 @@ export async function postJson<S extends z.ZodType>(
       // Connection refused, reset, timed out: the service may come back.
       throw ApplicationFailure.retryable(
         `${service} unreachable: ${err.code ?? err.message}`,
-        'ServiceUnavailable',
+        'ServiceUnreachable',
       );
     }
     throw err;

@@ -1,5 +1,6 @@
 import type { Got } from 'got';
 import type { PrismaClient } from '../generated/prisma/client';
+import { staticArmRouter, type ArmRouter } from './arm-router';
 import { serviceHttp } from './http-json';
 import { createProjectionActivities } from './projection-activities';
 import { createServiceActivities, type ServiceUrls } from './service-activities';
@@ -11,6 +12,8 @@ export interface ActivityDeps {
   services: ServiceUrls;
   /** HTTP client for the services; tests may pass one with other defaults. */
   http?: Got;
+  /** Chooses arm instances by health; by default always `services.armUrls`. */
+  router?: ArmRouter;
 }
 
 /**
@@ -22,6 +25,12 @@ export function createActivities(deps: ActivityDeps) {
   const outputs = createStepOutputs(deps.prisma);
   return {
     ...projection,
-    ...createServiceActivities(deps.http ?? serviceHttp, deps.services, projection, outputs),
+    ...createServiceActivities(
+      deps.http ?? serviceHttp,
+      deps.services,
+      projection,
+      outputs,
+      deps.router ?? staticArmRouter(deps.services.armUrls),
+    ),
   };
 }

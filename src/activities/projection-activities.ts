@@ -80,15 +80,19 @@ export function createProjectionActivities(prisma: PrismaClient) {
       });
     },
 
-    /** Records which attempt of a step is running (Temporal counts attempts from 1). */
+    /**
+     * Records which attempt of a step is running (Temporal counts attempts from 1) and which
+     * arm instance it went to.
+     */
     async recordStepAttempt(input: {
       taskId: string;
       stepId: string;
       attempt: number;
+      servedBy?: string;
     }): Promise<void> {
       await prisma.planStep.update({
         where: { taskId_stepId: { taskId: input.taskId, stepId: input.stepId } },
-        data: { attempts: input.attempt },
+        data: { attempts: input.attempt, servedBy: input.servedBy },
       });
     },
 

@@ -11,6 +11,7 @@ import { reflexResponseSchema, type ReflexResponse } from '../shared/reflex';
 import { screeningReason } from '../shared/screening-reason';
 import type { TaskSpec } from '../shared/task';
 import { withHeartbeats } from './heartbeat';
+import type { ArmRouter } from './arm-router';
 import { chunkText } from './chunk-text';
 import { postJson } from './http-json';
 import type { StepOutputs } from './step-outputs';
@@ -41,6 +42,7 @@ export function createServiceActivities(
   urls: ServiceUrls,
   projection: Projection,
   outputs: StepOutputs,
+  router: ArmRouter,
 ) {
   const screen = (taskId: string, direction: 'input' | 'output', text: string) =>
     postJson(
@@ -140,20 +142,28 @@ export function createServiceActivities(
       budgetLeft: { cost_usd: number; tokens: number; seconds: number };
     }): Promise<ArmExecuteResponse> {
       const { taskId, step } = input;
+      // Routed per attempt: a retry after the arm died goes to its fallback if that is up.
+      const target = router.route(step.arm);
       await projection.recordStepAttempt({
         taskId,
         stepId: step.id,
         attempt: Context.current().info.attempt,
+        servedBy: target.name,
       });
       const inputs = await outputs.resolveInputs(input.inputs);
       const answer = await withHeartbeats((signal) =>
         postJson(
           http,
-          `${urls.armUrls[step.arm]}/execute`,
+          `${target.url}/execute`,
           { task_id: taskId, goal: input.goal, step, inputs, budget_left: input.budgetLeft },
-          { service: `${step.arm} arm`, response: armExecuteResponseSchema, signal },
+          { service: `${target.name} arm`, response: armExecuteResponseSchema, signal },
         ),
-      );
+      ).catch((err: unknown) => {
+        if (err instanceof ApplicationFailure && err.type === 'ServiceUnreachable') {
+          router.reportFailure(target.name, err.message);
+        }
+        throw err;
+      });
       return { ...answer, output: await outputs.keepSmall(taskId, step.id, answer.output) };
     },
   };

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createHttpApp, type HttpApp, type ReadyReport } from '../http/create-http-app';
 import { createDocumentsRouter } from './documents-router';
+import type { ArmHealthMonitor } from '../runtime/arm-health';
+import type { TaskWorkflowInput } from '../workflows/definitions';
 import { createTasksRouter } from './tasks-router';
 
 /** What the REST facade needs; it never calls the services' work endpoints itself. */
@@ -18,6 +20,10 @@ export interface ApiDeps {
   temporalUiUrl?: string;
   /** Whether the namespace has OctoLLM's search attributes registered (default false). */
   searchAttributes?: boolean;
+  /** The arm registry with live health, for `GET /arms` and readiness. */
+  arms?: Pick<ArmHealthMonitor, 'snapshot'>;
+  /** Per-arm timeouts, attempts and concurrency handed to each task's workflow. */
+  armLimits?: TaskWorkflowInput['armLimits'];
 }
 
 /** The REST facade: submit, inspect and cancel tasks; health, readiness and metrics. */
@@ -40,9 +46,14 @@ export function createApiApp(deps: ApiDeps): HttpApp {
         health: 'GET /health',
         ready: 'GET /ready',
         metrics: 'GET /metrics',
+        arms: 'GET /arms',
+        documents: 'POST /documents, GET /documents, GET /documents/:id, DELETE /documents/:id',
       },
       temporal_ui: deps.temporalUiUrl,
     });
+  });
+  http.app.get('/arms', (_req, res) => {
+    res.json({ arms: deps.arms?.snapshot() ?? [] });
   });
   http.app.use(
     createTasksRouter({
@@ -67,6 +78,13 @@ async function checkReadiness(deps: ApiDeps): Promise<ReadyReport> {
       checks[name] = { ok: false, detail: (err as Error).message.slice(0, 200) };
     }
   };
+  // Arms are ready when each arm has at least one healthy instance (a fallback counts).
+  for (const arm of new Set(deps.arms?.snapshot().map((a) => a.arm))) {
+    const up = deps.arms!.snapshot().filter((a) => a.arm === arm && a.health.healthy);
+    checks[`arm:${arm}`] = up.length
+      ? { ok: true, detail: up.map((a) => a.name).join(', ') }
+      : { ok: false, detail: 'no healthy instance' };
+  }
   await Promise.all([
     probe('database', () => deps.prisma.$queryRaw`SELECT 1`),
     probe('temporal', () =>

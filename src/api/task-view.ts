@@ -50,6 +50,7 @@ export function toStepView(step: PlanStep) {
     summary: step.summary,
     error: step.error,
     attempts: step.attempts,
+    served_by: step.servedBy,
     usage: { tokens: step.tokens, cost_usd: step.costUsd },
     started_at: step.startedAt,
     completed_at: step.completedAt,

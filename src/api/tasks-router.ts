@@ -13,7 +13,7 @@ import {
   TEMPORAL_PRIORITY_KEY,
   type TaskStatus,
 } from '../shared/task';
-import { SEARCH_ATTRIBUTES, workflowIdFor } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTES, workflowIdFor, type TaskWorkflowInput } from '../workflows/definitions';
 // Type only: the API starts the workflow by name and never loads workflow code.
 import type { TaskWorkflow } from '../workflows/task-workflow';
 import { taskLinks, toResultView, toTaskView } from './task-view';
@@ -27,6 +27,8 @@ export interface TasksRouterDeps {
   registry: Registry;
   /** Whether the namespace has OctoLLM's search attributes registered. */
   searchAttributes: boolean;
+  /** Per-arm limits for the workflow. */
+  armLimits?: TaskWorkflowInput['armLimits'];
 }
 
 /** How long a request waits for Temporal before answering 503. */
@@ -36,7 +38,7 @@ const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
 
 /** `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, `POST /tasks/:id/cancel`. */
 export function createTasksRouter(deps: TasksRouterDeps): Router {
-  const { prisma, temporal, taskQueue, logger, registry, searchAttributes } = deps;
+  const { prisma, temporal, taskQueue, logger, registry, searchAttributes, armLimits } = deps;
   const router = Router();
   const submitted = new Counter({
     name: 'octollm_tasks_submitted_total',
@@ -74,7 +76,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
           temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
             taskQueue,
             workflowId,
-            args: [{ taskId: id, spec, searchAttributes }],
+            args: [{ taskId: id, spec, searchAttributes, armLimits }],
             priority: { priorityKey: TEMPORAL_PRIORITY_KEY[spec.priority] },
             memo: { goal: spec.goal.slice(0, 200) },
             ...(searchAttributes

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { loadArmRegistry, type ArmInstance } from './arms';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const optionalString = z
@@ -37,6 +38,12 @@ const envSchema = z.object({
   REFLEX_URL: optionalUrl,
   PLANNER_URL: optionalUrl,
   ARM_URLS: optionalString,
+  ARMS_CONFIG: optionalString,
+
+  EXECUTOR_HTTP_ALLOWLIST: z.string().default(''),
+  EXECUTOR_HTTP_MAX_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  EXECUTOR_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  EXECUTOR_TRANSFORM_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
 
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
@@ -83,6 +90,14 @@ export interface Config {
     plannerUrl: string;
     /** Where each arm is reached; the planner arm is the Planner service. */
     armUrls: Record<ServiceArm | 'planner', string>;
+    /** Every arm instance, with timeouts, concurrency and fallbacks (`ARMS_CONFIG`). */
+    arms: ArmInstance[];
+    /** The executor arm's tool limits; no host is reachable unless allowlisted. */
+    executor: {
+      httpAllowlist: string[];
+      http: { maxBytes: number; timeoutMs: number };
+      transform: { timeoutMs: number };
+    };
   };
   llm: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
 }
@@ -140,6 +155,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     planner: plannerUrl,
   } as Record<ServiceArm | 'planner', string>;
 
+  let arms: ArmInstance[];
+  try {
+    arms = loadArmRegistry(env.ARMS_CONFIG, armUrls);
+  } catch (err) {
+    const detail =
+      err instanceof z.ZodError
+        ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+        : (err as Error).message;
+    throw new ConfigError(`Invalid configuration:\n  ARMS_CONFIG: ${detail}`);
+  }
+
   return {
     env,
     dataDir,
@@ -174,6 +200,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reflexUrl: env.REFLEX_URL ?? local(env.REFLEX_PORT),
       plannerUrl,
       armUrls,
+      arms,
+      executor: {
+        httpAllowlist: env.EXECUTOR_HTTP_ALLOWLIST.split(',')
+          .map((h) => h.trim())
+          .filter(Boolean),
+        http: { maxBytes: env.EXECUTOR_HTTP_MAX_BYTES, timeoutMs: env.EXECUTOR_HTTP_TIMEOUT_MS },
+        transform: { timeoutMs: env.EXECUTOR_TRANSFORM_TIMEOUT_MS },
+      },
     },
     llm: {
       apiKey: env.OPENAI_API_KEY,

@@ -25,11 +25,14 @@ export interface RunningService {
   server: Server;
 }
 
-/** What services may share: the database, for the Planner Arm's plan cache. */
+/** What services may share: the database, for the plan cache and the retriever's documents. */
 export interface ServiceDeps {
-  /** Without it the plan cache lives in memory only. */
+  /** Without it the plan cache lives in memory only and the retriever is not ready. */
   prisma?: PrismaClient;
 }
+
+/** Services that need the database. */
+export const DATABASE_SERVICES: readonly ServiceName[] = ['planner', 'retriever'];
 
 /** Builds one service's app from configuration. */
 export function createServiceApp(
@@ -47,7 +50,11 @@ export function createServiceApp(
       : undefined;
     return createPlannerApp({ logger, llm, cache });
   }
-  const arms = createArmDescriptors({ reflexUrl: config.services.reflexUrl, prisma: deps.prisma });
+  const arms = createArmDescriptors({
+    reflexUrl: config.services.reflexUrl,
+    prisma: deps.prisma,
+    executor: config.services.executor,
+  });
   return createArmApp({ arm: arms[name], logger, llm });
 }
 

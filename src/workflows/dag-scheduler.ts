@@ -17,14 +17,22 @@ export interface ScheduleDecision {
 /**
  * Decides which steps to start and which to give up on, from the steps' current states.
  * Pure and deterministic (plan order breaks ties), so the workflow can call it on every turn
- * and replay gives the same answers. `maxParallel` bounds how many steps run at once.
+ * and replay gives the same answers. `maxParallel` bounds how many steps run at once, and
+ * `armLimits` how many of them on one arm.
  */
 export function scheduleSteps(
-  steps: readonly Pick<PlanStep, 'id' | 'depends_on'>[],
+  steps: readonly (Pick<PlanStep, 'id' | 'depends_on'> & { arm?: string })[],
   states: Readonly<Record<string, StepState>>,
   maxParallel: number,
+  armLimits: Readonly<Record<string, number>> = {},
 ): ScheduleDecision {
   const running = steps.filter((s) => states[s.id] === 'running').length;
+  const perArm = new Map<string, number>();
+  for (const s of steps) {
+    if (states[s.id] === 'running' && s.arm) perArm.set(s.arm, (perArm.get(s.arm) ?? 0) + 1);
+  }
+  const armHasRoom = (arm?: string) =>
+    arm === undefined || (perArm.get(arm) ?? 0) < (armLimits[arm] ?? Infinity);
   const start: string[] = [];
   const skip: ScheduleDecision['skip'] = [];
   for (const step of steps) {
@@ -33,8 +41,9 @@ export function scheduleSteps(
     const dead = unmet.find((dep) => FINISHED.includes(states[dep] ?? 'waiting'));
     if (dead !== undefined) {
       skip.push({ id: step.id, reason: `dependency ${dead} ${states[dead]}` });
-    } else if (unmet.length === 0 && running + start.length < maxParallel) {
+    } else if (unmet.length === 0 && running + start.length < maxParallel && armHasRoom(step.arm)) {
       start.push(step.id);
+      if (step.arm) perArm.set(step.arm, (perArm.get(step.arm) ?? 0) + 1);
     }
   }
   const done =

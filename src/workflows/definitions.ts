@@ -1,6 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
-import type { PlanStep } from '../shared/plan';
+import type { ArmName, PlanStep } from '../shared/plan';
 import type { TaskSpec, TaskStatus } from '../shared/task';
 
 /** Where one step of a running task stands. */
@@ -12,6 +12,10 @@ export interface TaskWorkflowInput {
   spec: TaskSpec;
   /** Steps that may run at once; the workflow's default is 4. */
   maxParallelSteps?: number;
+  /** Per-arm step limits from the arm registry; defaults apply to arms not listed. */
+  armLimits?: Partial<
+    Record<ArmName, { timeoutSeconds: number; maxAttempts: number; concurrency: number }>
+  >;
   /**
    * Whether to keep the task's search attributes current. Only when the namespace has them
    * registered: upserting an unknown attribute fails the workflow task.

@@ -59,6 +59,17 @@ const projection = proxyActivities<Activities>(PROJECTION_OPTIONS);
 const { screenText, screenStepOutput } = proxyActivities<Activities>(SCREENING_OPTIONS);
 const { planTask, executeStep } = proxyActivities<Activities>(LLM_CALL_OPTIONS);
 
+/** executeStep with the arm's own timeout and attempts, when the registry sets them. */
+function executeStepOn(limits: TaskWorkflowInput['armLimits'], arm: PlanStep['arm']) {
+  const own = limits?.[arm];
+  if (!own) return executeStep;
+  return proxyActivities<Activities>({
+    ...LLM_CALL_OPTIONS,
+    startToCloseTimeout: own.timeoutSeconds * 1000,
+    retry: { ...LLM_CALL_OPTIONS.retry, maximumAttempts: own.maxAttempts },
+  }).executeStep;
+}
+
 type SetStatus = (
   status: TaskStatus,
   extra?: { error?: string; blockedReason?: string },
@@ -182,7 +193,7 @@ interface PlanRun {
  * step has recorded it.
  */
 async function runPlan(
-  { taskId, spec, maxParallelSteps }: TaskWorkflowInput,
+  { taskId, spec, maxParallelSteps, armLimits }: TaskWorkflowInput,
   plan: PlanResponse,
   progress: TaskProgress,
 ): Promise<PlanRun> {
@@ -214,7 +225,8 @@ async function runPlan(
       tokens: spec.budget.max_tokens - progress.usage.tokens,
       seconds: spec.budget.max_time_seconds - (Date.now() - startedAt) / 1000,
     };
-    const answer = await executeStep({ taskId, goal: spec.goal, step, inputs, budgetLeft });
+    const execute = executeStepOn(armLimits, step.arm);
+    const answer = await execute({ taskId, goal: spec.goal, step, inputs, budgetLeft });
     progress.usage.tokens += answer.usage.tokens;
     progress.usage.cost_usd += answer.usage.cost_usd;
 
@@ -265,10 +277,14 @@ async function runPlan(
 
   for (;;) {
     const states = Object.fromEntries(progress.steps.map((s) => [s.id, s.state]));
+    const perArm = Object.fromEntries(
+      Object.entries(armLimits ?? {}).map(([arm, l]) => [arm, l.concurrency]),
+    );
     const decision = scheduleSteps(
       plan.steps,
       states,
       maxParallelSteps ?? DEFAULT_MAX_PARALLEL_STEPS,
+      perArm,
     );
     for (const { id, reason } of decision.skip) await finish(entries.get(id)!, 'skipped', reason);
     if (!stopping && failures.length === 0) {

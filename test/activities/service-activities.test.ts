@@ -116,7 +116,7 @@ test('an unreachable service is retryable', async () => {
     }),
   );
   expect(failure.nonRetryable).toBe(false);
-  expect(failure.type).toBe('ServiceUnavailable');
+  expect(failure.type).toBe('ServiceUnreachable');
   expect(failure.message).toMatch(/Reflex Layer unreachable: ECONNREFUSED/);
 });
 

@@ -5,6 +5,9 @@ import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { createActivities } from '../../src/activities';
+import { createArmRouter } from '../../src/activities/arm-router';
+import { armActivityLimits, type ArmInstance } from '../../src/config/arms';
+import { ArmHealthMonitor } from '../../src/runtime/arm-health';
 import type { ServiceUrls } from '../../src/activities/service-activities';
 import { createApiApp } from '../../src/api/api-app';
 import { loadConfig } from '../../src/config';
@@ -29,8 +32,11 @@ export interface TestSystem {
   urls: ServiceUrls;
   /** The REST facade on the default task queue. */
   api: Express;
-  /** Adds a worker (and an API in front of it) on its own task queue with other service URLs. */
-  addLane(taskQueue: string, urls: ServiceUrls): Promise<Express>;
+  /**
+   * Adds a worker (and an API in front of it) on its own task queue with other service URLs,
+   * and optionally an arm registry whose health decides where steps go.
+   */
+  addLane(taskQueue: string, urls: ServiceUrls, arms?: ArmInstance[]): Promise<Express>;
   stop(): Promise<void>;
 }
 
@@ -95,12 +101,21 @@ async function startOnDatabase(
 
   const bundle = await workflowBundle();
   const workers: { worker: Worker; running: Promise<void> }[] = [];
-  const addLane = async (taskQueue: string, laneUrls: ServiceUrls) => {
+  const addLane = async (taskQueue: string, laneUrls: ServiceUrls, arms?: ArmInstance[]) => {
+    const monitor = arms && new ArmHealthMonitor(arms, { intervalMs: 500 });
+    if (monitor) {
+      await monitor.start();
+      cleanup.push(async () => monitor.stop());
+    }
     const worker = await createTaskWorker({
       connection: temporal.nativeConnection,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({ prisma: db.prisma, services: laneUrls }),
+      activities: createActivities({
+        prisma: db.prisma,
+        services: laneUrls,
+        router: monitor && createArmRouter(arms, monitor),
+      }),
       workflowBundle: bundle,
     });
     workers.push({ worker, running: worker.run() });
@@ -111,6 +126,8 @@ async function startOnDatabase(
       logger: silent,
       serviceUrls: { reflex: laneUrls.reflexUrl, planner: laneUrls.plannerUrl },
       searchAttributes: true,
+      arms: monitor,
+      armLimits: arms && armActivityLimits(arms),
     }).app;
   };
   const api = await addLane('octollm-e2e', urls);
@@ -126,9 +143,7 @@ async function startOnDatabase(
     stop: async () => {
       for (const { worker } of workers) worker.shutdown();
       await Promise.all(workers.map((w) => w.running));
-      await closeServers(services.map((s) => s.server));
-      await temporal.teardown();
-      await db.stop();
+      for (const stop of cleanup.reverse()) await stop();
     },
   };
 }

@@ -74,3 +74,17 @@ test('plan order breaks ties, so decisions replay identically', () => {
   expect(scheduleSteps(reversed, states({}), 1).start).toEqual(['b']);
   expect(scheduleSteps(steps, states({}), 1).start).toEqual(['a']);
 });
+
+test('an arm limit holds back steps on a busy arm, not on others', () => {
+  const withArms = [
+    { id: 'a', arm: 'retriever', depends_on: [] },
+    { id: 'b', arm: 'retriever', depends_on: [] },
+    { id: 'c', arm: 'coder', depends_on: [] },
+  ];
+  const none: Record<string, StepState> = { a: 'waiting', b: 'waiting', c: 'waiting' };
+  expect(scheduleSteps(withArms, none, 4, { retriever: 1 }).start).toEqual(['a', 'c']);
+  expect(scheduleSteps(withArms, { ...none, a: 'running' }, 4, { retriever: 1 }).start).toEqual([
+    'c',
+  ]);
+  expect(scheduleSteps(withArms, none, 4).start).toEqual(['a', 'b', 'c']);
+});

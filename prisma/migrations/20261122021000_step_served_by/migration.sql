@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "plan_steps" ADD COLUMN     "served_by" TEXT;
