@@ -6,10 +6,10 @@ import { createArmRouter } from './activities/arm-router';
 import { createApiApp } from './api/api-app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { armActivityLimits } from './config/arms';
-import { openDatabase } from './db/database';
+import { openDatabase, type Database } from './db/database';
 import { createLogger } from './observability/logger';
 import { ArmHealthMonitor } from './runtime/arm-health';
-import { openTemporal } from './runtime/temporal-connection';
+import { openTemporal, type TemporalHandle } from './runtime/temporal-connection';
 import {
   closeServers,
   DATABASE_SERVICES,
@@ -98,19 +98,7 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   const services = await startServices(SERVICE_NAMES, config, logger, {}, { prisma: db.prisma });
   stoppers.push(() => closeServers(services.map((s) => s.server)));
 
-  const arms = new ArmHealthMonitor(config.services.arms);
-  await arms.start();
-  stoppers.push(async () => arms.stop());
-  const worker = await createTaskWorker({
-    connection: temporal.nativeConnection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    activities: createActivities({
-      prisma: db.prisma,
-      services: config.services,
-      router: createArmRouter(config.services.arms, arms),
-    }),
-  });
+  const { worker, arms } = await createWorker(config, db, temporal, stoppers);
   const running = worker.run();
   stoppers.push(async () => {
     // The worker drains by itself on SIGINT/SIGTERM; shut it down only if it has not begun.
@@ -169,16 +157,13 @@ async function startApi(
   say(`API listening on http://${config.api.host}:${config.api.port}`);
 }
 
-async function startWorker(
+/** The task worker with its activities, routing steps by the arms' polled health. */
+async function createWorker(
   config: Config,
+  db: Database,
+  temporal: TemporalHandle,
   stoppers: Stopper[],
-  say: (m: string) => void,
-  devServer: boolean,
 ) {
-  const db = await openDatabase({ ...dbOptions(config), log: say });
-  stoppers.push(() => db.stop());
-  const temporal = await openTemporal(config, say, { startDevServer: devServer });
-  stoppers.push(() => temporal.close());
   const arms = new ArmHealthMonitor(config.services.arms);
   await arms.start();
   stoppers.push(async () => arms.stop());
@@ -192,6 +177,20 @@ async function startWorker(
       router: createArmRouter(config.services.arms, arms),
     }),
   });
+  return { worker, arms };
+}
+
+async function startWorker(
+  config: Config,
+  stoppers: Stopper[],
+  say: (m: string) => void,
+  devServer: boolean,
+) {
+  const db = await openDatabase({ ...dbOptions(config), log: say });
+  stoppers.push(() => db.stop());
+  const temporal = await openTemporal(config, say, { startDevServer: devServer });
+  stoppers.push(() => temporal.close());
+  const { worker } = await createWorker(config, db, temporal, stoppers);
   say(`worker polling task queue ${config.temporal.taskQueue} on ${temporal.address}`);
   await worker.run();
 }
