@@ -95,7 +95,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
       await prisma.task.delete({ where: { id } }).catch(() => undefined);
       throw new AppError(
         'UPSTREAM_UNAVAILABLE',
-        'Temporal is unavailable; the task was not accepted. Retry later.',
+        'The task could not be started on Temporal, so it was not accepted. Retry later.',
       );
     }
     submitted.inc({ priority: spec.priority });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Config } from '../config';
 import { resolveDevServer } from '../toolchain';
 import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/definitions';
+import { ensureSearchAttributes } from './search-attributes';
 
 /** A Temporal cluster to use: connections for clients and workers, and how to let go. */
 export interface TemporalHandle {
@@ -34,11 +35,14 @@ export async function openTemporal(
     const address = temporal.address ?? `127.0.0.1:${temporal.devServer.port}`;
     const connection = await Connection.connect({ address });
     const nativeConnection = await NativeConnection.connect({ address });
+    const searchAttributes =
+      temporal.searchAttributes === true &&
+      (await ensureSearchAttributes(connection, temporal.namespace, log));
     return {
       address,
       client: new Client({ connection, namespace: temporal.namespace }),
       nativeConnection,
-      searchAttributes: temporal.searchAttributes === true,
+      searchAttributes,
       close: async () => {
         await nativeConnection.close();
         await connection.close();
@@ -77,12 +81,15 @@ export async function openTemporal(
       ],
     },
   });
+  const searchAttributes =
+    temporal.searchAttributes !== false &&
+    (await ensureSearchAttributes(env.connection, temporal.namespace, log));
   return {
     address: env.address,
     client: new Client({ connection: env.connection, namespace: temporal.namespace }),
     nativeConnection: env.nativeConnection,
     uiUrl: `http://127.0.0.1:${temporal.devServer.uiPort}`,
-    searchAttributes: temporal.searchAttributes !== false,
+    searchAttributes,
     close: () => env.teardown(),
   };
 }
