@@ -43,6 +43,7 @@ module.exports = {
   testTimeout: 60_000,
   // A server left running by a failed setup must not keep CI waiting until its time limit.
   forceExit: true,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   setupFiles: ['<rootDir>/test/setup-temporal-logging.ts'],
 };
