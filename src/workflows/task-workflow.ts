@@ -187,9 +187,10 @@ interface PlanRun {
 
 /**
  * Runs the plan as a DAG: every step whose dependencies have completed starts at once (up to
- * the parallel limit), a failed step's dependents are skipped with the reason, and steps on
- * independent branches go on. A blocked output or an exhausted budget cancels the steps still
- * running. Cancellation from outside (operator or deadline) is rethrown once every running
+ * the parallel limits). A failed step's dependents are skipped with the reason; steps already
+ * running on other branches finish (their results stay in the projection) but no new step
+ * starts, since the task will fail. A blocked output or an exhausted budget cancels the steps
+ * still running. Cancellation from outside (operator or deadline) is rethrown once every running
  * step has recorded it.
  */
 async function runPlan(
@@ -287,11 +288,13 @@ async function runPlan(
       perArm,
     );
     for (const { id, reason } of decision.skip) await finish(entries.get(id)!, 'skipped', reason);
+    // After a failure the task will fail: steps already running finish, no new ones start.
     if (!stopping && failures.length === 0) {
       for (const id of decision.start) start(plan.steps.find((s) => s.id === id)!);
     }
     if (inFlight.size === 0) {
-      if (decision.skip.length > 0) continue; // skipping may unblock nothing, but re-check once
+      // A skip can make its own dependents skippable: decide again until nothing changes.
+      if (decision.skip.length > 0) continue;
       break;
     }
     await Promise.race([...inFlight.values()].map((f) => f.done));

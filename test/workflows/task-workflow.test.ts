@@ -243,7 +243,7 @@ test('independent steps run at the same time; a step waits for all its dependenc
   });
 });
 
-test('a failed branch does not stop an independent branch', async () => {
+test('a failed step skips its dependents while a step already running on another branch finishes', async () => {
   const { error, recorded } = await run({
     plan: diamondPlan,
     execute: async (step) => {
