@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import http from 'node:http';
 import { createActivities } from '../../src/activities';
 import type { ArmExecuteResponse } from '../../src/shared/arm';
@@ -73,10 +74,12 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 }
 
 const spec = submitTaskSchema.parse({ goal: 'Plan a trip' });
+/** The failures below are provoked on purpose: keep the SDK from logging each one. */
+const quiet = { logger: new DefaultLogger('ERROR') };
 
 test('screenText sends the text with the task id as context and returns the verdict', async () => {
   script.set('/reflex/process', { status: 200, body: verdict('safe') });
-  const result = await new MockActivityEnvironment().run(activities().screenText, {
+  const result = await new MockActivityEnvironment(undefined, quiet).run(activities().screenText, {
     taskId: 't1',
     direction: 'input' as const,
     text: 'hello',
@@ -101,7 +104,7 @@ test.each([
     body: { error: { code: 'X', message: `said ${status}` } },
   });
   const failure = await failureOf(
-    new MockActivityEnvironment().run(activities().planTask, { taskId: 't', spec }),
+    new MockActivityEnvironment(undefined, quiet).run(activities().planTask, { taskId: 't', spec }),
   );
   expect(failure.nonRetryable).toBe(!retryable);
   expect(failure.message).toBe(`Planner Arm answered ${status}: said ${status}`);
@@ -109,11 +112,14 @@ test.each([
 
 test('an unreachable service is retryable', async () => {
   const failure = await failureOf(
-    new MockActivityEnvironment().run(activities({ reflex: 'http://127.0.0.1:1' }).screenText, {
-      taskId: 't',
-      direction: 'input' as const,
-      text: 'x',
-    }),
+    new MockActivityEnvironment(undefined, quiet).run(
+      activities({ reflex: 'http://127.0.0.1:1' }).screenText,
+      {
+        taskId: 't',
+        direction: 'input' as const,
+        text: 'x',
+      },
+    ),
   );
   expect(failure.nonRetryable).toBe(false);
   expect(failure.type).toBe('ServiceUnreachable');
@@ -123,7 +129,7 @@ test('an unreachable service is retryable', async () => {
 test('an answer that breaks the contract is a permanent failure naming the field', async () => {
   script.set('/reflex/process', { status: 200, body: { verdict: 'maybe' } });
   const failure = await failureOf(
-    new MockActivityEnvironment().run(activities().screenText, {
+    new MockActivityEnvironment(undefined, quiet).run(activities().screenText, {
       taskId: 't',
       direction: 'input' as const,
       text: 'x',
@@ -139,7 +145,7 @@ test('planTask refuses a plan with a forward dependency even if the planner sent
   plan.steps[0]!.depends_on = ['s3'];
   script.set('/planner/plan', { status: 200, body: plan });
   const failure = await failureOf(
-    new MockActivityEnvironment().run(activities().planTask, { taskId: 't', spec }),
+    new MockActivityEnvironment(undefined, quiet).run(activities().planTask, { taskId: 't', spec }),
   );
   expect(failure.type).toBe('InvalidPlan');
   expect(failure.message).toMatch(/depends_on "s3" is not an earlier step/);
@@ -182,7 +188,7 @@ test('executeStep records the attempt in the projection and returns the arm resu
       mode: 'offline',
     },
   });
-  const env = new MockActivityEnvironment({ attempt: 3 });
+  const env = new MockActivityEnvironment({ attempt: 3 }, quiet);
   const result = await env.run(acts.executeStep, {
     taskId,
     goal: 'g',
@@ -213,7 +219,7 @@ test('cancelling executeStep aborts the HTTP call in flight', async () => {
       req.on('close', () => resolve());
     });
   });
-  const env = new MockActivityEnvironment();
+  const env = new MockActivityEnvironment(undefined, quiet);
   const running = env.run(acts.executeStep, {
     taskId,
     goal: 'g',
