@@ -6,6 +6,7 @@ import { createHttpApp, type HttpApp, type ReadyReport } from '../http/create-ht
 import { createDocumentsRouter } from './documents-router';
 import type { ArmHealthMonitor } from '../runtime/arm-health';
 import type { TaskWorkflowInput } from '../workflows/definitions';
+import { createOpenApiDocument } from './openapi';
 import { createTasksRouter } from './tasks-router';
 
 /** What the REST facade needs; it never calls the services' work endpoints itself. */
@@ -47,10 +48,15 @@ export function createApiApp(deps: ApiDeps): HttpApp {
         ready: 'GET /ready',
         metrics: 'GET /metrics',
         arms: 'GET /arms',
+        openapi: 'GET /openapi.json',
         documents: 'POST /documents, GET /documents, GET /documents/:id, DELETE /documents/:id',
       },
       temporal_ui: deps.temporalUiUrl,
     });
+  });
+  const openApi = createOpenApiDocument();
+  http.app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
   });
   http.app.get('/arms', (_req, res) => {
     res.json({ arms: deps.arms?.snapshot() ?? [] });

@@ -21,7 +21,8 @@ const MAX_METADATA_CHARS = 16_000;
 const noNul = (text: string) => !text.includes('\u0000');
 const NUL_MESSAGE = 'must not contain NUL characters';
 
-const createDocumentSchema = z
+/** Body of `POST /documents`. */
+export const createDocumentSchema = z
   .object({
     title: z.string().trim().min(1, 'must not be empty').max(500).refine(noNul, NUL_MESSAGE),
     source: z
@@ -44,7 +45,8 @@ const createDocumentSchema = z
   })
   .strict();
 
-const listQuerySchema = z
+/** Query of `GET /documents`. */
+export const listQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

@@ -34,7 +34,8 @@ export interface TasksRouterDeps {
 /** How long a request waits for Temporal before answering 503. */
 const TEMPORAL_CALL_DEADLINE_MS = 5_000;
 
-const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
+/** Path parameters of the task routes. */
+export const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
 
 /** `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, `POST /tasks/:id/cancel`. */
 export function createTasksRouter(deps: TasksRouterDeps): Router {

@@ -163,6 +163,22 @@ describe('operations endpoints', () => {
     expect(metrics.text).toContain('http_request_duration_seconds');
   }, 30_000);
 
+  test('GET /openapi.json describes the API from the same schemas that validate it', async () => {
+    const res = await request(api).get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const submit = res.body.paths['/submit'].post;
+    const body = submit.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(['goal']);
+    expect(body.additionalProperties).toBe(false);
+    expect(body.properties.priority.enum).toEqual(['low', 'medium', 'high', 'critical']);
+    expect(Object.keys(submit.responses)).toEqual(['202', '400', '413', '503']);
+    expect(res.body.paths['/tasks/{id}'].get.parameters[0]).toMatchObject({
+      name: 'id',
+      in: 'path',
+    });
+  });
+
   test('GET / lists the endpoints', async () => {
     const res = await request(api).get('/');
     expect(res.body.endpoints.submit).toBe('POST /submit');

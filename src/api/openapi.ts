@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { createDocument } from 'zod-openapi';
+import { ERROR_CODES } from '../http/app-error';
+import { submitTaskSchema, TASK_STATUSES } from '../shared/task';
+import { createDocumentSchema, listQuerySchema } from './documents-router';
+import { taskIdParams } from './tasks-router';
+
+const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+const links = z.object({ self: z.string(), results: z.string(), cancel: z.string() });
+
+const accepted = z
+  .object({
+    task_id: z.uuid(),
+    status: z.enum(TASK_STATUSES),
+    workflow_id: z.string(),
+    links,
+  })
+  .meta({ id: 'TaskAccepted' });
+
+const json = (schema: z.ZodType, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), json(errorSchema, `Error (${s})`)]));
+
+const taskView = z
+  .looseObject({ task_id: z.uuid(), status: z.enum(TASK_STATUSES), steps: z.array(z.unknown()) })
+  .meta({ id: 'Task', description: 'The task, its status, budget, timings and steps.' });
+
+/**
+ * The REST API's OpenAPI 3.1 document, generated from the same zod schemas that validate
+ * requests, so the description cannot drift from what the server accepts.
+ */
+export function createOpenApiDocument() {
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'OctoLLM',
+      version: '0.1.0',
+      description: 'Durable LLM task orchestration on Temporal.',
+    },
+    paths: {
+      '/submit': {
+        post: {
+          summary: 'Submit a task',
+          requestBody: { content: { 'application/json': { schema: submitTaskSchema } } },
+          responses: { '202': json(accepted, 'Accepted'), ...errors(400, 413, 503) },
+        },
+      },
+      '/tasks/{id}': {
+        get: {
+          summary: 'A task with its steps',
+          requestParams: { path: taskIdParams },
+          responses: { '200': json(taskView, 'The task'), ...errors(400, 404) },
+        },
+      },
+      '/tasks/{id}/results': {
+        get: {
+          summary: 'A task’s result and every step’s output',
+          requestParams: { path: taskIdParams },
+          responses: { '200': json(z.looseObject({}), 'The results'), ...errors(400, 404) },
+        },
+      },
+      '/tasks/{id}/cancel': {
+        post: {
+          summary: 'Cancel a running task',
+          requestParams: { path: taskIdParams },
+          responses: {
+            '202': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Cancelling'),
+            ...errors(400, 404, 409, 503),
+          },
+        },
+      },
+      '/documents': {
+        post: {
+          summary: 'Add a document for the retriever arm',
+          requestBody: { content: { 'application/json': { schema: createDocumentSchema } } },
+          responses: {
+            '201': json(z.looseObject({ id: z.uuid() }), 'Created'),
+            ...errors(400, 413),
+          },
+        },
+        get: {
+          summary: 'List documents (without content)',
+          requestParams: { query: listQuerySchema },
+          responses: { '200': json(z.looseObject({}), 'A page of documents'), ...errors(400) },
+        },
+      },
+      '/documents/{id}': {
+        get: {
+          summary: 'A document',
+          requestParams: { path: z.object({ id: z.uuid() }) },
+          responses: { '200': json(z.looseObject({}), 'The document'), ...errors(400, 404) },
+        },
+        delete: {
+          summary: 'Delete a document',
+          requestParams: { path: z.object({ id: z.uuid() }) },
+          responses: { '204': { description: 'Deleted' }, ...errors(400, 404) },
+        },
+      },
+    },
+  });
+}
