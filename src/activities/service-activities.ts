@@ -33,6 +33,23 @@ export interface ScreenedOutput {
   output?: unknown;
 }
 
+/** The task input after screening: the spec to plan and run, redacted if need be. */
+export interface ScreenedInput {
+  verdict: ReflexResponse['verdict'];
+  reason: string;
+  /** Absent when blocked. */
+  spec?: TaskSpec;
+}
+
+/** Redacted context JSON; placeholders sit inside string values, so it still parses. */
+function parseContext(json: string): Record<string, unknown> {
+  try {
+    return JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return { redacted: json };
+  }
+}
+
 /** The Reflex Layer's limit is 128 KiB of text; larger outputs are screened in pieces. */
 const SCREEN_CHUNK_BYTES = 100 * 1024;
 
@@ -57,13 +74,38 @@ export function createServiceActivities(
     );
 
   return {
-    /** Screens text with the Reflex Layer; the verdict decides whether the task goes on. */
-    async screenText(input: {
-      taskId: string;
-      direction: 'input' | 'output';
-      text: string;
-    }): Promise<ReflexResponse> {
-      return screen(input.taskId, input.direction, input.text);
+    /**
+     * Screens everything the user wrote, field by field, so a redaction can be carried into
+     * the task that is planned and run: the spec returned is the one later steps see.
+     */
+    async screenTaskInput(input: { taskId: string; spec: TaskSpec }): Promise<ScreenedInput> {
+      const { spec, taskId } = input;
+      const contextText = Object.keys(spec.context).length ? JSON.stringify(spec.context) : '';
+      const texts = [spec.goal, ...spec.constraints, ...spec.acceptance_criteria, contextText];
+      const verdicts = await Promise.all(
+        texts.map((text) => (text ? screen(taskId, 'input', text) : undefined)),
+      );
+      const flagged = verdicts.filter((v): v is ReflexResponse => !!v && v.verdict !== 'safe');
+      const reason = [...new Set(flagged.map(screeningReason))].join('; ');
+      if (flagged.some((v) => v.verdict === 'blocked')) return { verdict: 'blocked', reason };
+      if (flagged.length === 0) return { verdict: 'safe', reason, spec };
+      const redacted = texts.map((text, i) => {
+        const v = verdicts[i];
+        return v?.verdict === 'redacted' ? v.redacted_text : text;
+      });
+      const n = spec.constraints.length;
+      const m = spec.acceptance_criteria.length;
+      return {
+        verdict: 'redacted',
+        reason,
+        spec: {
+          ...spec,
+          goal: redacted[0]!,
+          constraints: redacted.slice(1, 1 + n),
+          acceptance_criteria: redacted.slice(1 + n, 1 + n + m),
+          context: contextText ? parseContext(redacted[1 + n + m]!) : spec.context,
+        },
+      };
     },
 
     /**

@@ -13,7 +13,6 @@ import {
 // Types only: workflow code must not load activity implementations (they do I/O).
 import type { createActivities } from '../activities';
 import type { PlanResponse, PlanStep } from '../shared/plan';
-import { screeningReason } from '../shared/screening-reason';
 import type { TaskStatus } from '../shared/task';
 import { scheduleSteps } from './dag-scheduler';
 import {
@@ -25,7 +24,7 @@ import {
   type TaskWorkflowInput,
   type TaskWorkflowResult,
 } from './definitions';
-import { describeFailure, textForScreening } from './task-helpers';
+import { describeFailure } from './task-helpers';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -56,7 +55,7 @@ const LLM_CALL_OPTIONS: ActivityOptions = {
 export const DEFAULT_MAX_PARALLEL_STEPS = 4;
 
 const projection = proxyActivities<Activities>(PROJECTION_OPTIONS);
-const { screenText, screenStepOutput } = proxyActivities<Activities>(SCREENING_OPTIONS);
+const { screenTaskInput, screenStepOutput } = proxyActivities<Activities>(SCREENING_OPTIONS);
 const { planTask, executeStep } = proxyActivities<Activities>(LLM_CALL_OPTIONS);
 
 /** executeStep with the arm's own timeout and attempts, when the registry sets them. */
@@ -132,12 +131,12 @@ async function runTask(
   progress: TaskProgress,
   setStatus: SetStatus,
 ): Promise<TaskWorkflowResult> {
-  const { taskId, spec } = input;
+  const { taskId } = input;
   await setStatus('screening');
-  const screened = await screenText({ taskId, direction: 'input', text: textForScreening(spec) });
-  if (screened.verdict === 'blocked') {
-    return block(screeningReason(screened), 'task input', setStatus);
-  }
+  const screened = await screenTaskInput({ taskId, spec: input.spec });
+  if (screened.verdict === 'blocked') return block(screened.reason, 'task input', setStatus);
+  // From here on the task is what screening let through: redacted PII stays redacted.
+  const spec = screened.spec!;
 
   await setStatus('planning');
   const plan = await planTask({ taskId, spec });
@@ -156,7 +155,7 @@ async function runTask(
   log.info('plan ready', { taskId, steps: plan.steps.length, model: plan.model });
 
   await setStatus('running');
-  const run = await runPlan(input, plan, progress);
+  const run = await runPlan({ ...input, spec }, plan, progress);
   if (run.blocked) {
     return block(run.blocked.reason, `output of step ${run.blocked.stepId}`, setStatus);
   }

@@ -4,7 +4,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import http from 'node:http';
 import { createActivities } from '../../src/activities';
 import type { ArmExecuteResponse } from '../../src/shared/arm';
-import type { ReflexResponse } from '../../src/shared/reflex';
+import type { ScreenedInput } from '../../src/activities/service-activities';
 import { submitTaskSchema } from '../../src/shared/task';
 import { samplePlan, verdict } from '../support/fake-activities';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
@@ -77,18 +77,40 @@ const spec = submitTaskSchema.parse({ goal: 'Plan a trip' });
 /** The failures below are provoked on purpose: keep the SDK from logging each one. */
 const quiet = { logger: new DefaultLogger('ERROR') };
 
-test('screenText sends the text with the task id as context and returns the verdict', async () => {
+test('screenTaskInput screens each field with the task id as context', async () => {
   script.set('/reflex/process', { status: 200, body: verdict('safe') });
-  const result = await new MockActivityEnvironment(undefined, quiet).run(activities().screenText, {
-    taskId: 't1',
-    direction: 'input' as const,
-    text: 'hello',
+  const withFields = submitTaskSchema.parse({
+    goal: 'Plan a trip',
+    constraints: ['by train'],
+    acceptance_criteria: ['has a timetable'],
+    context: { city: 'Lyon' },
   });
-  expect((result as ReflexResponse).verdict).toBe('safe');
-  expect(seen[0]).toEqual({
-    path: '/reflex/process',
-    body: { text: 'hello', direction: 'input', context: { task_id: 't1' } },
+  const result = (await new MockActivityEnvironment(undefined, quiet).run(
+    activities().screenTaskInput,
+    { taskId: 't1', spec: withFields },
+  )) as ScreenedInput;
+  expect(result).toEqual({ verdict: 'safe', reason: '', spec: withFields });
+  expect(
+    seen.map((r) => r.body).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+  ).toEqual(
+    ['Plan a trip', 'by train', 'has a timetable', '{"city":"Lyon"}']
+      .map((text) => ({ text, direction: 'input', context: { task_id: 't1' } }))
+      .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+  );
+});
+
+test('screenTaskInput carries a redaction into the spec that is planned and run', async () => {
+  script.set('/reflex/process', {
+    status: 200,
+    body: { ...verdict('redacted'), redacted_text: 'Call [PERSON_1] about the trip' },
   });
+  const result = (await new MockActivityEnvironment(undefined, quiet).run(
+    activities().screenTaskInput,
+    { taskId: 't1', spec },
+  )) as ScreenedInput;
+  expect(result.verdict).toBe('redacted');
+  expect(result.spec?.goal).toBe('Call [PERSON_1] about the trip');
+  expect(result.spec?.budget).toEqual(spec.budget);
 });
 
 test.each([
@@ -113,12 +135,8 @@ test.each([
 test('an unreachable service is retryable', async () => {
   const failure = await failureOf(
     new MockActivityEnvironment(undefined, quiet).run(
-      activities({ reflex: 'http://127.0.0.1:1' }).screenText,
-      {
-        taskId: 't',
-        direction: 'input' as const,
-        text: 'x',
-      },
+      activities({ reflex: 'http://127.0.0.1:1' }).screenTaskInput,
+      { taskId: 't', spec },
     ),
   );
   expect(failure.nonRetryable).toBe(false);
@@ -129,10 +147,9 @@ test('an unreachable service is retryable', async () => {
 test('an answer that breaks the contract is a permanent failure naming the field', async () => {
   script.set('/reflex/process', { status: 200, body: { verdict: 'maybe' } });
   const failure = await failureOf(
-    new MockActivityEnvironment(undefined, quiet).run(activities().screenText, {
+    new MockActivityEnvironment(undefined, quiet).run(activities().screenTaskInput, {
       taskId: 't',
-      direction: 'input' as const,
-      text: 'x',
+      spec,
     }),
   );
   expect(failure.nonRetryable).toBe(true);

@@ -54,6 +54,8 @@ export interface Recorded {
   blockedReasons: (string | undefined)[];
   stepEvents: string[];
   executed: { stepId: string; inputs: Record<string, unknown> }[];
+  /** The goal the planner and the arms were given. */
+  goals: string[];
   result?: { output: unknown; summary: string };
 }
 
@@ -79,6 +81,7 @@ export function fakeActivities(options: FakeOptions = {}): {
     blockedReasons: [],
     stepEvents: [],
     executed: [],
+    goals: [],
   };
   const activities: Activities = {
     async recordTaskStatus(input) {
@@ -96,8 +99,15 @@ export function fakeActivities(options: FakeOptions = {}): {
     async recordResult(input) {
       recorded.result = { output: input.output, summary: input.summary };
     },
-    async screenText(input) {
-      return options.screen?.(input.direction, input.text) ?? verdict('safe');
+    async screenTaskInput({ spec }) {
+      const v = options.screen?.('input', spec.goal) ?? verdict('safe');
+      const reason = v.reasons.join('; ');
+      if (v.verdict === 'blocked') return { verdict: 'blocked', reason };
+      return {
+        verdict: v.verdict,
+        reason,
+        spec: v.verdict === 'redacted' ? { ...spec, goal: v.redacted_text } : spec,
+      };
     },
     async screenStepOutput(input) {
       const text = typeof input.output === 'string' ? input.output : JSON.stringify(input.output);
@@ -110,12 +120,14 @@ export function fakeActivities(options: FakeOptions = {}): {
         output: v.verdict === 'redacted' ? v.redacted_text : input.output,
       };
     },
-    async planTask() {
+    async planTask({ spec }) {
+      recorded.goals.push(spec.goal);
       if (!options.plan) return samplePlan();
       return options.plan();
     },
     async executeStep(input) {
       recorded.executed.push({ stepId: input.step.id, inputs: input.inputs });
+      recorded.goals.push(input.goal);
       if (options.execute) return options.execute(input.step);
       return {
         output: `output of ${input.step.id}`,

@@ -171,6 +171,17 @@ test('a step output that carries an injection blocks the task before later steps
   expect(recorded.blockedReasons.at(-1)).toMatch(/output of step s1.*indirect_injection/);
 });
 
+test('input redaction carries through: planner and arms see only the redacted goal', async () => {
+  const { result, recorded } = await run({
+    screen: (direction) =>
+      direction === 'input'
+        ? { ...verdict('redacted'), redacted_text: 'Summarise the work of [PERSON_1]' }
+        : verdict('safe'),
+  });
+  expect(result).toMatchObject({ status: 'completed' });
+  expect(new Set(recorded.goals)).toEqual(new Set(['Summarise the work of [PERSON_1]']));
+});
+
 test('redacted step output is what later steps receive', async () => {
   const { recorded } = await run({
     screen: (direction, text) =>
