@@ -7,6 +7,7 @@ import type { ArmExecuteResponse } from '../../src/shared/arm';
 import type { ScreenedInput } from '../../src/activities/service-activities';
 import { submitTaskSchema } from '../../src/shared/task';
 import { samplePlan, verdict } from '../support/fake-activities';
+import { insertTask } from '../support/task-rows';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
 
 // Activities against real HTTP (a scripted local server) and real PostgreSQL.
@@ -170,21 +171,7 @@ test('planTask refuses a plan with a forward dependency even if the planner sent
 
 /** A task row with its plan, so step activities have something to update. */
 async function createTaskWithPlan(taskId: string, acts: ReturnType<typeof activities>) {
-  await db.prisma.task.create({
-    data: {
-      id: taskId,
-      goal: 'g',
-      constraints: [],
-      context: {},
-      acceptanceCriteria: [],
-      priority: 'medium',
-      budgetMaxCostUsd: 1,
-      budgetMaxTimeSeconds: 60,
-      budgetMaxTokens: 100,
-      status: 'running',
-      workflowId: `task-${taskId}`,
-    },
-  });
+  await insertTask(db.prisma, taskId);
   await acts.recordPlan({ taskId, steps: samplePlan().steps, model: 'offline' });
 }
 

@@ -1,31 +1,21 @@
-import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
-import pino from 'pino';
 import request from 'supertest';
-import { createApiApp } from '../../src/api/api-app';
-import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
+import type { TestDatabase } from '../db/start-test-database';
+import { startApiOnDatabase, type ApiOnDatabase } from '../support/api-on-database';
+import { insertTask } from '../support/task-rows';
 
-// The REST facade's error paths, on real PostgreSQL. Temporal is a real client pointed at a
-// port where nothing listens, which is exactly what "Temporal is down" looks like.
+// The REST facade's error paths, on real PostgreSQL, with Temporal down.
+let system: ApiOnDatabase;
 let db: TestDatabase;
 let api: Express;
-let connection: Connection;
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  connection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' });
-  api = createApiApp({
-    prisma: db.prisma,
-    temporal: new Client({ connection }),
-    taskQueue: 'unused',
-    logger: pino({ level: 'silent' }),
-    serviceUrls: {},
-  }).app;
+  system = await startApiOnDatabase();
+  ({ db, api } = system);
 }, 60_000);
 
 afterAll(async () => {
-  await connection?.close();
-  await db?.stop();
+  await system?.stop();
 });
 
 const fields = (body: { error: { details?: { field: string }[] } }) =>
@@ -124,21 +114,7 @@ describe('task lookups', () => {
 
   test('cancelling a finished task is a 409', async () => {
     const id = '0d6f9a4e-1c2b-4d3e-8f7a-9b8c7d6e5f40';
-    await db.prisma.task.create({
-      data: {
-        id,
-        goal: 'done already',
-        constraints: [],
-        context: {},
-        acceptanceCriteria: [],
-        priority: 'medium',
-        budgetMaxCostUsd: 1,
-        budgetMaxTimeSeconds: 60,
-        budgetMaxTokens: 100,
-        status: 'completed',
-        workflowId: `task-${id}`,
-      },
-    });
+    await insertTask(db.prisma, id, { status: 'completed', goal: 'done already' });
     const res = await request(api).post(`/tasks/${id}/cancel`);
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/already ended \(completed\)/);

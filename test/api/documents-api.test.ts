@@ -1,31 +1,20 @@
-import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
-import pino from 'pino';
 import request from 'supertest';
-import { createApiApp } from '../../src/api/api-app';
-import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
+import type { TestDatabase } from '../db/start-test-database';
+import { startApiOnDatabase, type ApiOnDatabase } from '../support/api-on-database';
 
-// The documents API on real PostgreSQL. Temporal is not needed by these routes: the client
-// points at a port where nothing listens.
+// The documents API on real PostgreSQL (Temporal is not needed by these routes).
+let system: ApiOnDatabase;
 let db: TestDatabase;
 let api: Express;
-let connection: Connection;
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  connection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' });
-  api = createApiApp({
-    prisma: db.prisma,
-    temporal: new Client({ connection }),
-    taskQueue: 'unused',
-    logger: pino({ level: 'silent' }),
-    serviceUrls: {},
-  }).app;
+  system = await startApiOnDatabase();
+  ({ db, api } = system);
 }, 60_000);
 
 afterAll(async () => {
-  await connection?.close();
-  await db?.stop();
+  await system?.stop();
 });
 
 beforeEach(async () => {

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 import { DbError } from '../../src/db/db-error';
+import { findFreePort } from '../../src/toolchain/wait-for-port';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { applyMigrations } from '../../src/db/migrate';
 import { createPrismaClient, type PrismaClient } from '../../src/db/prisma-client';
@@ -20,16 +20,7 @@ export interface TestDatabase {
 }
 
 /** A TCP port that was free a moment ago (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = findFreePort;
 
 /**
  * A fresh temp folder PostgreSQL can use. mkdtemp creates it 0700; when tests run as root the

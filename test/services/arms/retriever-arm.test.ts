@@ -1,19 +1,18 @@
-import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { createApiApp } from '../../../src/api/api-app';
 import { createArmApp } from '../../../src/services/arms/arm-app';
 import { createRetrieverArm } from '../../../src/services/arms/handlers/retriever';
 import { searchDocuments } from '../../../src/services/arms/retriever/search-documents';
-import { startTestDatabase, type TestDatabase } from '../../db/start-test-database';
+import type { TestDatabase } from '../../db/start-test-database';
+import { startApiOnDatabase, type ApiOnDatabase } from '../../support/api-on-database';
 import { stepRequest } from './step-request';
 
 // The retriever on real PostgreSQL full-text search, fed through the real documents API.
+let system: ApiOnDatabase;
 let db: TestDatabase;
 let api: Express;
 let arm: Express;
-let connection: Connection;
 const silent = pino({ level: 'silent' });
 const ids: Record<string, string> = {};
 
@@ -49,15 +48,8 @@ const DOCUMENTS = {
 };
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  connection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' });
-  api = createApiApp({
-    prisma: db.prisma,
-    temporal: new Client({ connection }),
-    taskQueue: 'unused',
-    logger: silent,
-    serviceUrls: {},
-  }).app;
+  system = await startApiOnDatabase();
+  ({ db, api } = system);
   arm = createArmApp({
     arm: createRetrieverArm({ prisma: db.prisma, topK: 3 }),
     logger: silent,
@@ -70,8 +62,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await connection?.close();
-  await db?.stop();
+  await system?.stop();
 });
 
 async function retrieve(action: string, goal = '') {

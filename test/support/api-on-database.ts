@@ -1,0 +1,36 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Express } from 'express';
+import pino from 'pino';
+import { createApiApp } from '../../src/api/api-app';
+import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
+
+/** The REST API on a real, throwaway PostgreSQL, with Temporal unreachable. */
+export interface ApiOnDatabase {
+  db: TestDatabase;
+  api: Express;
+  stop(): Promise<void>;
+}
+
+/**
+ * For tests of routes that read and write the database: Temporal is a real client pointed at
+ * a port where nothing listens, which is exactly what "Temporal is down" looks like.
+ */
+export async function startApiOnDatabase(): Promise<ApiOnDatabase> {
+  const db = await startTestDatabase();
+  const connection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' });
+  const api = createApiApp({
+    prisma: db.prisma,
+    temporal: new Client({ connection }),
+    taskQueue: 'unused',
+    logger: pino({ level: 'silent' }),
+    serviceUrls: {},
+  }).app;
+  return {
+    db,
+    api,
+    stop: async () => {
+      await connection.close();
+      await db.stop();
+    },
+  };
+}
