@@ -26,7 +26,11 @@ export interface NormalisedText {
  *    unresolvable: `1`, `l`, `I`). Patterns are compiled through the same fold (`foldPattern`).
  */
 export function normaliseForMatching(raw: string): NormalisedText {
-  return mapWordLookalikes(joinSpacedLetters(foldCharacters(raw)));
+  const units = joinSpacedLetters(foldCharacters(raw));
+  return {
+    text: fromCodes(units.codes, units.length),
+    offsets: units.offsets.subarray(0, units.length + 1),
+  };
 }
 
 /** Applies the skeleton's letter folding to a regex source written in plain lower case. */
@@ -116,6 +120,22 @@ class Units {
   }
 }
 
+/**
+ * Stage 1 for ASCII, as a table: upper case folded, tab to space, line breaks to '\n', other
+ * control characters dropped (-1).
+ */
+const ASCII_FOLD: Int16Array = (() => {
+  const table = new Int16Array(128);
+  for (let c = 0; c < 128; c++) {
+    if (c >= 0x41 && c <= 0x5a) table[c] = c + 32;
+    else if (c === 0x09) table[c] = SPACE;
+    else if (c >= 0x0a && c <= 0x0d) table[c] = NEWLINE;
+    else if (c < 0x20 || c === 0x7f) table[c] = -1;
+    else table[c] = c;
+  }
+  return table;
+})();
+
 /** Stage 1: per code point. Whitespace becomes ' ' or '\n' but is not collapsed yet. */
 function foldCharacters(raw: string): Units {
   const out = new Units(raw.length + 64);
@@ -128,11 +148,8 @@ function foldCharacters(raw: string): Units {
     const unit = raw.charCodeAt(i);
     if (unit < 0x80) {
       // ASCII fast path: the common case, no normalisation needed.
-      let code = unit;
-      if (unit >= 0x41 && unit <= 0x5a) code = unit + 32;
-      else if (unit === 0x09) code = SPACE;
-      else if (unit >= 0x0a && unit <= 0x0d) code = NEWLINE;
-      else if (unit < 0x20 || unit === 0x7f) {
+      const code = ASCII_FOLD[unit] as number;
+      if (code < 0) {
         i++;
         continue;
       }
@@ -150,44 +167,53 @@ function foldCharacters(raw: string): Units {
       continue;
     }
     out.length = n;
-    const cp = raw.codePointAt(i) ?? unit;
-    const width = cp > 0xffff ? 2 : 1;
-    if (isInvisible(cp)) {
-      // dropped: it only splits keywords
-    } else if (cp >= 0xe0020 && cp <= 0xe007e) {
-      out.push(
-        String.fromCharCode(cp - 0xe0000)
-          .toLowerCase()
-          .charCodeAt(0),
-        i,
-      );
-    } else if (isUnicodeSpace(cp)) {
-      out.push(SPACE, i);
-    } else if (cp === 0x2028 || cp === 0x2029) {
-      out.push(NEWLINE, i);
-    } else if ((cp >= 0x3040 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af)) {
-      // CJK and Hangul syllables: nothing to fold, and decomposing Hangul would only cost time.
-      out.push(unit, i);
-    } else {
-      const folded = raw
-        .slice(i, i + width)
-        .normalize('NFKD')
-        .replace(COMBINING, '')
-        .toLowerCase()
-        .replace(/ß/g, 'ss');
-      for (let k = 0; k < folded.length; k++) {
-        const c = folded.charCodeAt(k);
-        out.push(LATIN_CODES.get(c) ?? c, i);
-      }
-    }
+    i = foldNonAscii(raw, i, unit, out);
     codes = out.codes;
     offsets = out.offsets;
     n = out.length;
-    i += width;
   }
   out.length = n;
   out.close(raw.length);
   return out;
+}
+
+/**
+ * Stage 1 for one non-ASCII code point at `i` (first unit `unit`), appended to `out`; returns
+ * the index after it. Out of line, so that the ASCII loop stays small and keeps its optimised
+ * code (inlined, this rarely taken branch made V8 deoptimise that loop on every call).
+ */
+function foldNonAscii(raw: string, i: number, unit: number, out: Units): number {
+  const cp = raw.codePointAt(i) ?? unit;
+  const width = cp > 0xffff ? 2 : 1;
+  if (isInvisible(cp)) {
+    // dropped: it only splits keywords
+  } else if (cp >= 0xe0020 && cp <= 0xe007e) {
+    out.push(
+      String.fromCharCode(cp - 0xe0000)
+        .toLowerCase()
+        .charCodeAt(0),
+      i,
+    );
+  } else if (isUnicodeSpace(cp)) {
+    out.push(SPACE, i);
+  } else if (cp === 0x2028 || cp === 0x2029) {
+    out.push(NEWLINE, i);
+  } else if ((cp >= 0x3040 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af)) {
+    // CJK and Hangul syllables: nothing to fold, and decomposing Hangul would only cost time.
+    out.push(unit, i);
+  } else {
+    const folded = raw
+      .slice(i, i + width)
+      .normalize('NFKD')
+      .replace(COMBINING, '')
+      .toLowerCase()
+      .replace(/ß/g, 'ss');
+    for (let k = 0; k < folded.length; k++) {
+      const c = folded.charCodeAt(k);
+      out.push(LATIN_CODES.get(c) ?? c, i);
+    }
+  }
+  return i + width;
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -207,9 +233,9 @@ const WORD_TABLE: Uint8Array = (() => {
   return table;
 })();
 
-const SPACER_TABLE = new Uint8Array(128);
+/** Separators of spaced-out letters, for every UTF-16 code unit (no range check needed). */
+const SPACER_TABLE = new Uint8Array(0x10000);
 for (const c of ' .-_*,/|+~:') SPACER_TABLE[c.charCodeAt(0)] = 1;
-const isSpacer = (code: number) => code < 128 && SPACER_TABLE[code] === 1;
 
 /** Letters, digits and the leetspeak symbols `@` and `$`. */
 function isWordCode(code: number | undefined): boolean {
@@ -219,52 +245,52 @@ function isWordCode(code: number | undefined): boolean {
 /**
  * Stage 2: joins runs of at least four single characters separated by one spacer character,
  * re-segments them into words, and collapses whitespace runs (a run with a newline becomes
- * '\n'). Two or more spaces inside a spaced run mark a word break.
+ * '\n'). Two or more spaces inside a spaced run mark a word break. Folds `l` into `i`.
+ *
+ * Stage 3 runs in the same pass, on each word as soon as it is complete: inside a word,
+ * leetspeak and Cyrillic/Greek look-alikes become Latin letters when the word already has
+ * Latin letters. Written characters never change afterwards (only a space may become '\n'), so
+ * the words seen here are the words of the finished skeleton; a pass of its own cost ~1 ms per
+ * 100 KB.
  */
 function joinSpacedLetters(input: Units): Units {
   // In place: the output is never longer than the input read so far (collapsing and joining
   // only remove characters; a re-segmented run gains fewer spaces than it loses separators),
   // so writing behind the read position saves a second pair of 100k-entry arrays.
+  // Plain locals and no closures in this loop: a closure over `w` kept it out of registers
+  // and made the loop several times slower. The rare spaced-run path works on a `WriteState`.
   const codes = input.codes;
   const offsets = input.offsets;
   const n = input.length;
-  let w = 0;
   const end = offsets[n] as number;
-  const emit = (code: number, at: number) => {
-    if (code === SPACE || code === NEWLINE) {
-      const last = w > 0 ? codes[w - 1] : -1;
-      if (last === SPACE || last === NEWLINE) {
-        if (code === NEWLINE) codes[w - 1] = NEWLINE;
-        return;
-      }
-    }
-    codes[w] = code === 108 ? 105 : code; // l → i, the skeleton's one letter fold
-    offsets[w++] = at;
-  };
+  let w = 0;
+  // The word being written (stage 3): where it starts, and what kinds of characters it has.
+  let wordStart = -1;
+  let latin = false;
+  let other = false;
   let lastWasSpace = true;
   for (let i = 0; i < n;) {
     const code = codes[i] as number;
     // Cheapest test first: a spaced run needs a spacer right after a single character.
     if (
       i + 1 < n &&
-      isSpacer(codes[i + 1] as number) &&
+      SPACER_TABLE[codes[i + 1] as number] === 1 &&
       WORD_TABLE[code] === 1 &&
-      (i === 0 || WORD_TABLE[codes[i - 1] as number] !== 1)
+      (i === 0 || WORD_TABLE[codes[i - 1] as number] !== 1) &&
+      // …and, after the separator, not a word of two or more characters ("a word"): checked
+      // here because this is the common case, and `readSpacedRun` would allocate to find it.
+      i + 2 < n &&
+      !(
+        WORD_TABLE[codes[i + 2] as number] === 1 &&
+        i + 3 < n &&
+        WORD_TABLE[codes[i + 3] as number] === 1
+      )
     ) {
       const run = readSpacedRun(codes, n, i);
       if (run) {
-        // Read every origin before writing: the writes may reach positions the run covers.
-        const words = run.words.map((word) => ({
-          text: word.text,
-          origins: word.positions.map((p) => offsets[p] as number),
-        }));
-        for (const word of words) {
-          const last = w > 0 ? codes[w - 1] : -1;
-          if (w > 0 && last !== SPACE && last !== NEWLINE) emit(SPACE, word.origins[0] as number);
-          for (let k = 0; k < word.text.length; k++) {
-            emit(word.text.charCodeAt(k), word.origins[k] as number);
-          }
-        }
+        const state: WriteState = { w, wordStart, latin, other };
+        writeSpacedRun(codes, offsets, run.words, state);
+        ({ w, wordStart, latin, other } = state);
         lastWasSpace = false;
         i = run.end;
         continue;
@@ -278,13 +304,92 @@ function joinSpacedLetters(input: Units): Units {
       }
       lastWasSpace = true;
     } else lastWasSpace = false;
-    codes[w] = code === 108 ? 105 : code; // l → i
+    const folded = code === 108 ? 105 : code; // l → i
+    // Stage 3, inline (see `trackWord`, which does the same for the spaced-run path).
+    if (WORD_TABLE[folded] === 1) {
+      if (wordStart < 0) wordStart = w;
+      if (folded >= 97 && folded <= 122) latin = true;
+      else other = true;
+    } else if (wordStart >= 0) {
+      if (latin && other) mapLookalikes(codes, wordStart, w);
+      wordStart = -1;
+      latin = false;
+      other = false;
+    }
+    codes[w] = folded;
     offsets[w++] = offsets[i] as number;
     i++;
   }
+  if (wordStart >= 0 && latin && other) mapLookalikes(codes, wordStart, w);
   input.length = w;
   offsets[w] = end;
   return input;
+}
+
+/** The write position of stage 2 and the word being written (stage 3). */
+interface WriteState {
+  w: number;
+  wordStart: number;
+  latin: boolean;
+  other: boolean;
+}
+
+/** Writes the re-segmented words of a spaced run, a space between words. */
+function writeSpacedRun(
+  codes: Uint16Array,
+  offsets: Int32Array,
+  runWords: readonly SpacedWord[],
+  state: WriteState,
+): void {
+  // Read every origin before writing: the writes may reach positions the run covers.
+  const words = runWords.map((word) => ({
+    text: word.text,
+    origins: word.positions.map((p) => offsets[p] as number),
+  }));
+  for (const word of words) {
+    const last = state.w > 0 ? codes[state.w - 1] : -1;
+    if (state.w > 0 && last !== SPACE && last !== NEWLINE) {
+      emit(codes, offsets, state, SPACE, word.origins[0] as number);
+    }
+    for (let k = 0; k < word.text.length; k++) {
+      emit(codes, offsets, state, word.text.charCodeAt(k), word.origins[k] as number);
+    }
+  }
+}
+
+/** Writes one character at `state.w`, collapsing whitespace and folding `l` into `i`. */
+function emit(
+  codes: Uint16Array,
+  offsets: Int32Array,
+  state: WriteState,
+  code: number,
+  at: number,
+): void {
+  if (code === SPACE || code === NEWLINE) {
+    const last = state.w > 0 ? codes[state.w - 1] : -1;
+    if (last === SPACE || last === NEWLINE) {
+      if (code === NEWLINE) codes[state.w - 1] = NEWLINE;
+      return;
+    }
+  }
+  const folded = code === 108 ? 105 : code; // l → i, the skeleton's one letter fold
+  trackWord(codes, state, folded);
+  codes[state.w] = folded;
+  offsets[state.w++] = at;
+}
+
+/** Stage 3 for a character about to be written: a non-word one completes the word before it. */
+function trackWord(codes: Uint16Array, state: WriteState, code: number): void {
+  if (WORD_TABLE[code] === 1) {
+    if (state.wordStart < 0) state.wordStart = state.w;
+    if (code >= 97 && code <= 122) state.latin = true;
+    else state.other = true;
+  } else if (state.wordStart >= 0) {
+    if (state.latin && state.other) mapLookalikes(codes, state.wordStart, state.w);
+    state.wordStart = -1;
+    state.latin = false;
+    state.other = false;
+  }
 }
 
 interface SpacedWord {
@@ -363,39 +468,23 @@ function segment(run: string): { text: string; from: number }[] {
 }
 
 /**
- * Stage 3, same length: inside each word, leetspeak and Cyrillic/Greek look-alikes become Latin
- * letters when the word already has Latin letters; then `l` is folded into `i` everywhere.
+ * Stage 3 on one word `[from, to)` that mixes Latin letters with digits, symbols or other
+ * scripts: leetspeak and Cyrillic/Greek look-alikes become Latin letters, and a look-alike of
+ * `l` folds on to `i` as well.
  */
-function mapWordLookalikes(input: Units): NormalisedText {
-  const out = input.codes;
-  const n = input.length;
-  let i = 0;
-  while (i < n) {
-    if (WORD_TABLE[out[i] as number] !== 1) {
-      i++;
-      continue;
-    }
-    let j = i;
-    let latin = false;
-    let other = false;
-    for (; j < n; j++) {
-      const c = out[j] as number;
-      if (WORD_TABLE[c] !== 1) break;
-      if (c >= 97 && c <= 122) latin = true;
-      else other = true;
-    }
-    // Only words mixing Latin letters with digits, symbols or other scripts can need mapping.
-    if (latin && other) {
-      for (let k = i; k < j; k++) {
-        const c = out[k] as number;
-        const mapped = LEET_CODES.get(c) ?? SCRIPT_CODES.get(c) ?? c;
-        out[k] = mapped === 108 ? 105 : mapped; // a look-alike of l folds on to i as well
-      }
-    }
-    i = j;
-  }
-  return { text: fromCodes(out, n), offsets: input.offsets.subarray(0, n + 1) };
+function mapLookalikes(codes: Uint16Array, from: number, to: number): void {
+  for (let k = from; k < to; k++) codes[k] = LOOKALIKE_TABLE[codes[k] as number] as number;
 }
+
+/** Stage 3's mapping for every UTF-16 code unit, as a table: map look-ups cost more per word. */
+const LOOKALIKE_TABLE: Uint16Array = (() => {
+  const table = new Uint16Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    const mapped = LEET_CODES.get(c) ?? SCRIPT_CODES.get(c) ?? c;
+    table[c] = mapped === 108 ? 105 : mapped;
+  }
+  return table;
+})();
 
 const UTF16 = new TextDecoder('utf-16le');
 

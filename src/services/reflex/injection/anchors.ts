@@ -1,4 +1,5 @@
 import { foldPattern } from '../normalise';
+import { literalAlternation } from '../literal-tree';
 
 /**
  * Words and symbols at least one of which sits in or near every injection attempt. Long texts
@@ -554,7 +555,7 @@ const rot13 = (s: string) =>
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Anchors that must end at a word boundary: "dan" must not fire inside "guidance". */
-const WHOLE_WORDS = new Set([
+export const WHOLE_WORDS: ReadonlySet<string> = new Set([
   'dan',
   'gpt',
   'iim',
@@ -580,6 +581,9 @@ const isWordAnchor = (w: string) => /^[a-z]/.test(w);
  * per alternative made the scan several times slower), symbols apart. The anchor is captured;
  * callers resume one character after each hit, so overlapping anchors ("everything above" and
  * "above") are all seen. Inputs are folded already (see `FOLDED_ANCHORS`, rule anchors).
+ *
+ * The plain form, kept as the reference: the scan itself (`AnchorScan`) compiles the same
+ * alternations as prefix trees, and a test checks that both find the same hits.
  */
 export function buildAnchorPatterns(folded: readonly string[]): RegExp[] {
   const unique = [...new Set(folded)].filter((w) => w.length > 0);
@@ -600,10 +604,13 @@ export function anchorsOf(foldedSource: string): string[] {
   return FOLDED_ANCHORS.filter((a) => foldedSource.includes(a));
 }
 
-/** ROT13 and reversed forms of the core anchors, over the skeleton: gates the transform passes. */
+/**
+ * ROT13 and reversed forms of the core anchors, over the skeleton: gates the transform passes.
+ * Compiled as a prefix tree (same matches as the flat alternation, a fraction of the cost).
+ */
 export const TRANSFORMED_ANCHORS = new RegExp(
-  TRANSFORMABLE.flatMap((w) => [rot13(w), [...w].reverse().join('')])
-    .map((w) => foldPattern(escape(w)))
-    .join('|'),
+  literalAlternation(
+    TRANSFORMABLE.flatMap((w) => [rot13(w), [...w].reverse().join('')]).map((w) => foldPattern(w)),
+  ),
   'g',
 );

@@ -31,7 +31,7 @@ export interface Stretch {
  * built once per stretch and shared by the rules that scan it.
  */
 export class RuleScanner {
-  private readonly slices = new Map<string, { text: string; shift: number }>();
+  private readonly slices = new Map<number, { text: string; shift: number }>();
 
   constructor(
     private readonly normalised: NormalisedText,
@@ -73,7 +73,8 @@ export class RuleScanner {
   }
 
   private slice(stretch: Stretch): { text: string; shift: number } {
-    const key = `${stretch.start}:${stretch.end}`;
+    // A number, not a "start:end" string: this runs thousands of times on a long text.
+    const key = stretch.start * (this.normalised.text.length + 1) + stretch.end;
     let slice = this.slices.get(key);
     if (!slice) {
       const whole = stretch.start === 0 && stretch.end >= this.normalised.text.length;

@@ -1,4 +1,5 @@
-import { buildAnchorPatterns, FOLDED_ANCHORS } from './anchors';
+import { AnchorScan } from './anchor-scan';
+import { FOLDED_ANCHORS } from './anchors';
 import type { InjectionRule } from './injection-types';
 import type { Stretch } from './rule-scan';
 
@@ -32,7 +33,7 @@ export function planScan(
   };
   for (const rule of rules) if (rule.anchors.length === 0) add(rule, { start: 0, end: head });
   const headOpened = new Set<string>();
-  for (const { index, anchor } of findAnchors(text, anchorPatternsFor(rules))) {
+  for (const { index, anchor } of anchorScanFor(rules).find(text)) {
     const inHead = index + anchor.length <= head;
     if (inHead && headOpened.has(anchor)) continue;
     if (inHead) headOpened.add(anchor);
@@ -50,7 +51,7 @@ export function planScan(
 
 /** True when some anchor of the rule set occurs in the text (cheap pre-check for decoded text). */
 export function hasAnchor(text: string, rules: readonly InjectionRule[]): boolean {
-  return anchorPatternsFor(rules).some((p) => new RegExp(p.source).test(text));
+  return anchorScanFor(rules).test(text);
 }
 
 /** Sorts and merges overlapping or touching stretches. */
@@ -65,30 +66,14 @@ function merge(stretches: Stretch[]): Stretch[] {
   return merged;
 }
 
-/** Every anchor occurrence, in text order. */
-function findAnchors(
-  text: string,
-  patterns: readonly RegExp[],
-): { index: number; anchor: string }[] {
-  const found: { index: number; anchor: string }[] = [];
-  for (const source of patterns) {
-    const pattern = new RegExp(source.source, 'g');
-    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-      found.push({ index: m.index, anchor: m[1] ?? '' });
-      pattern.lastIndex = m.index + 1; // resume inside the hit: anchors may overlap
-    }
-  }
-  return found.sort((a, b) => a.index - b.index);
-}
-
 /** The anchor scan for a rule set: the built-in anchors plus those the rules declare. */
-function anchorPatternsFor(rules: readonly InjectionRule[]): readonly RegExp[] {
-  let patterns = ANCHOR_SCANS.get(rules);
-  if (!patterns) {
-    patterns = buildAnchorPatterns([...FOLDED_ANCHORS, ...rules.flatMap((r) => r.anchors)]);
-    ANCHOR_SCANS.set(rules, patterns);
+function anchorScanFor(rules: readonly InjectionRule[]): AnchorScan {
+  let scan = ANCHOR_SCANS.get(rules);
+  if (!scan) {
+    scan = new AnchorScan([...FOLDED_ANCHORS, ...rules.flatMap((r) => r.anchors)]);
+    ANCHOR_SCANS.set(rules, scan);
   }
-  return patterns;
+  return scan;
 }
 
 /**
@@ -111,5 +96,5 @@ function rulesForAnchor(rules: readonly InjectionRule[], found: string): Injecti
 
 // Per rule set: its anchor scan, and which rules each anchor selects. Both are pure functions
 // of the (immutable) rule set, computed once and reused.
-const ANCHOR_SCANS = new WeakMap<readonly InjectionRule[], readonly RegExp[]>();
+const ANCHOR_SCANS = new WeakMap<readonly InjectionRule[], AnchorScan>();
 const RULES_BY_ANCHOR = new WeakMap<readonly InjectionRule[], Map<string, InjectionRule[]>>();

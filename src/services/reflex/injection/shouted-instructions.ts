@@ -21,7 +21,9 @@ const CAPS_RUN = new RegExp(String.raw`${CAPS}(?:[\s,:"'!-]+${CAPS}){3,}`, 'g');
 export function findShoutedInstructions(raw: string): InjectionMatch[] {
   let lower = 0;
   let upper = 0;
-  for (let i = 0; i < raw.length; i++) {
+  // Once both counts pass the test below's bounds, further letters cannot change its outcome:
+  // stop there instead of counting all of a long text.
+  for (let i = 0; i < raw.length && (upper < 12 || lower < 10); i++) {
     const c = raw.charCodeAt(i);
     if (c >= 97 && c <= 122) lower++;
     else if (c >= 65 && c <= 90) upper++;

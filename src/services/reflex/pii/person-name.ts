@@ -1,3 +1,4 @@
+import { firstLetterAlternation } from '../literal-tree';
 import { AMBIGUOUS_GIVEN_NAMES, GIVEN_NAMES } from './given-names';
 import type { PiiSpan } from './pii-types';
 
@@ -19,8 +20,10 @@ const TITLES = String.raw`Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Madame|Mm
 const STRONG = String.raw`my name is|name\s*:|name\?|named|call me|i am|i'm|dear|hi|hello|hey|regards,?|sincerely,?|cheers,?|signed|says|said|according to|contact(?: person)?\s*:|attn\.?\s*:?|author\s*:|patient\s*:|employee\s*:|ich bin|ich heiße|mein name ist|name lautet|sagt|from\s*:|to\s*:|cc\s*:`;
 /** Weaker cues: only a name of two or more words counts after them. */
 const WEAK = String.raw`by|with|meet|met|told|asked|thanks|thank you|this is|producer|director|manager|assistant(?: to)?|author|writer|singer|player|actor|actress|called`;
+// Each kind's words are grouped by first letter (same matches, far fewer tries per position).
+const cues = (list: string) => firstLetterAlternation(list.split('|'), true);
 const CUE = new RegExp(
-  String.raw`\b(?:(${TITLES})\.?|(${STRONG})|(${WEAK}))[ \t]+(?=[A-Z\u00C0-\u00DE\u0100-\u024F\u0391-\u03A9\u0410-\u042F])`,
+  String.raw`\b(?:(${cues(TITLES)})\.?|(${cues(STRONG)})|(${cues(WEAK)}))[ \t]+(?=[A-Z\u00C0-\u00DE\u0100-\u024F\u0391-\u03A9\u0410-\u042F])`,
   'gi',
 );
 /** The name part, case-sensitive: capitalised words, initials and particles. */

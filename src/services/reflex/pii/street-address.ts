@@ -1,3 +1,4 @@
+import { literalAlternation } from '../literal-tree';
 import type { PiiSpan } from './pii-types';
 
 // Street-type words that follow the name (English and others written after the name).
@@ -13,7 +14,14 @@ const NUMBER_FIRST = new RegExp(
 );
 // Street words written as a suffix of the name, in many languages: Hauptstraße, Koskikatu,
 // Magasinsgatan, Søndergade, Kalverstraat, Erzsébet tér.
-const GLUED = String.raw`(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|markt|katu|tie|kuja|polku|gatan|vägen|vagen|gata|gränd|gade|vej|veien|vegen|stien|stigen|stræde|straede|braut|gate|stræti|straeti|vegur|laan|straat|dreef|plein|gracht|kade|singel|utca|ulica|sokak|sokağı|caddesi)`;
+// Word lists are compiled as prefix trees (see literal-tree.ts): the same matches as the flat
+// alternations, but V8 no longer tries every word at every position.
+const GLUED = literalAlternation(
+  `straße strasse str. weg gasse allee platz ring damm ufer chaussee steig pfad markt katu tie
+  kuja polku gatan vägen vagen gata gränd gade vej veien vegen stien stigen stræde straede braut
+  gate stræti straeti vegur laan straat dreef plein gracht kade singel utca ulica sokak sokağı
+  caddesi`.split(/\s+/),
+);
 // Both start with the street-type word (a literal), so the scan skips quickly; the street name
 // and house number before it are read backwards afterwards.
 const GLUED_TYPE = new RegExp(
@@ -25,7 +33,12 @@ const SEPARATE_TYPE = new RegExp(
   'gu',
 );
 const NAMED_STREET_BEFORE = /(?:\d{1,6}\s)?(?:\p{Lu}[\p{L}'’-]*\s){0,1}\p{Lu}[\p{L}'’-]*$/u;
-const PREFIX_WORDS = String.raw`(?:Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Rua|Avenida|Avda\.?|Travessa|Calle|C/|Carrer|Camino|Paseo|Rue|Boulevard|Chemin|Allée|Impasse|Quai|Route|Ulica|ul\.|Aleja|al\.|Plac|Strada|Calea|Bulevardul|rua|rue|calle)`;
+// "Avda." before "Avda": the flat pattern's `Avda\.?` tries the dot first.
+const PREFIX_WORDS = literalAlternation(
+  `Via Viale Vicolo Piazza Piazzale Corso Largo Rua Avenida Avda. Avda Travessa Calle C/ Carrer
+  Camino Paseo Rue Boulevard Chemin Allée Impasse Quai Route Ulica ul. Aleja al. Plac Strada Calea
+  Bulevardul rua rue calle`.split(/\s+/),
+);
 const PARTICLES = String.raw`(?:(?:d[aeiou]s?|de la|de|del|della|dei|di|do|da|du|des|le|la|les|l')\s?)?`;
 /** Where a street-type word that precedes the name starts ("Via", "Rue", "ul."). */
 const PREFIX_AT = new RegExp(String.raw`\b${PREFIX_WORDS}\s`, 'gu');
@@ -46,8 +59,10 @@ const MILITARY_OR_BOX = new RegExp(
   'gi',
 );
 // Spelled out rather than /i: a case-insensitive alternation costs several times more per scan.
-const UNIT_ALONE =
-  /\b(?:Apt|APT|apt|Apartment|APARTMENT|apartment|Suite|SUITE|suite|Ste|STE)\.?\s#?\d{1,5}[A-Z]?\b/g;
+const UNIT_ALONE = new RegExp(
+  String.raw`\b${literalAlternation(['Apt', 'APT', 'apt', 'Apartment', 'APARTMENT', 'apartment', 'Suite', 'SUITE', 'suite', 'Ste', 'STE'])}\.?\s#?\d{1,5}[A-Z]?\b`,
+  'g',
+);
 
 /**
  * Finds street addresses by their structure: house number + street name + street type
