@@ -1,5 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
+import { ApplicationFailure } from '@temporalio/activity';
 import { isOutputRef } from '../shared/output-ref';
+import { toStorable } from '../shared/safe-text';
 import type { PlanStep } from '../shared/plan';
 import { isTerminalStatus, type TaskStatus } from '../shared/task';
 import type { StepState } from '../workflows/definitions';
@@ -9,7 +11,7 @@ import type { StepState } from '../workflows/definitions';
  * because Temporal may run an activity more than once.
  */
 export function createProjectionActivities(prisma: PrismaClient) {
-  return {
+  return permanentOnBadData({
     /** Moves a task to a new status; stamps when it started and ended. */
     async recordTaskStatus(input: {
       taskId: string;
@@ -24,8 +26,8 @@ export function createProjectionActivities(prisma: PrismaClient) {
         data: {
           status: input.status,
           runId: input.runId,
-          error: input.error,
-          blockedReason: input.blockedReason,
+          error: toStorable(input.error),
+          blockedReason: toStorable(input.blockedReason),
           ...(input.status === 'screening' ? { startedAt: now } : {}),
           ...(isTerminalStatus(input.status) ? { completedAt: now } : {}),
         },
@@ -68,10 +70,10 @@ export function createProjectionActivities(prisma: PrismaClient) {
           status: input.status,
           // A reference means the output is stored in this row already (see step-outputs.ts).
           ...(input.output !== undefined && !isOutputRef(input.output)
-            ? { output: input.output as object }
+            ? { output: toStorable(input.output) as object }
             : {}),
-          summary: input.summary,
-          error: input.error,
+          summary: toStorable(input.summary),
+          error: toStorable(input.error),
           tokens: input.tokens,
           costUsd: input.costUsd,
           ...(input.status === 'running' ? { startedAt: now } : {}),
@@ -106,8 +108,8 @@ export function createProjectionActivities(prisma: PrismaClient) {
       costUsd: number;
     }): Promise<void> {
       const data = {
-        output: input.output as object,
-        summary: input.summary,
+        output: toStorable(input.output) as object,
+        summary: toStorable(input.summary),
         confidence: input.confidence,
         tokens: input.tokens,
         costUsd: input.costUsd,
@@ -118,7 +120,44 @@ export function createProjectionActivities(prisma: PrismaClient) {
         update: data,
       });
     },
-  };
+  });
+}
+
+/** Prisma codes that no retry can fix: a missing row, a value the column cannot hold. */
+const PERMANENT_PRISMA_CODES = new Set(['P2025', 'P2007', 'P2039', 'P2000', 'P2006']);
+/** PostgreSQL states for values it cannot store (NUL, bad Unicode escapes, bad text). */
+const PERMANENT_PG_STATES = ['22P05', '22021', '22P02', '22001'];
+
+/**
+ * Wraps every writer so that data errors fail the activity for good instead of being retried
+ * until the task's time budget runs out; connection errors stay retryable.
+ */
+function permanentOnBadData<T extends Record<string, (input: never) => Promise<void>>>(
+  writers: T,
+): T {
+  return Object.fromEntries(
+    Object.entries(writers).map(([name, write]) => [
+      name,
+      async (input: never) => {
+        try {
+          await write(input);
+        } catch (err) {
+          const code = (err as { code?: unknown }).code;
+          const text = String((err as Error).message);
+          if (
+            (typeof code === 'string' && PERMANENT_PRISMA_CODES.has(code)) ||
+            PERMANENT_PG_STATES.some((state) => text.includes(state))
+          ) {
+            throw ApplicationFailure.nonRetryable(
+              `Projection write ${name} failed: ${typeof code === 'string' ? code : 'invalid data'}`,
+              'ProjectionRejected',
+            );
+          }
+          throw err;
+        }
+      },
+    ]),
+  ) as T;
 }
 
 /** The projection writers, as activities and as the service activities' dependency. */

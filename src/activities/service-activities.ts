@@ -201,7 +201,9 @@ export function createServiceActivities(
           { service: `${target.name} arm`, response: armExecuteResponseSchema, signal },
         ),
       ).catch((err: unknown) => {
-        if (err instanceof ApplicationFailure && err.type === 'ServiceUnreachable') {
+        // A call we aborted ourselves (cancellation) says nothing about the arm's health.
+        const aborted = Context.current().cancellationSignal.aborted;
+        if (err instanceof ApplicationFailure && err.type === 'ServiceUnreachable' && !aborted) {
           router.reportFailure(target.name, err.message);
         }
         throw err;

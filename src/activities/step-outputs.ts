@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { PrismaClient } from '../db/prisma-client';
 import { INLINE_OUTPUT_LIMIT_BYTES, isOutputRef, type OutputRef } from '../shared/output-ref';
+import { toStorable } from '../shared/safe-text';
 
 /**
  * Keeps large step outputs out of workflow histories: they live in `plan_steps.output`, and
@@ -11,7 +12,7 @@ export function createStepOutputs(prisma: PrismaClient, limitBytes = INLINE_OUTP
     const json = JSON.stringify(output ?? null);
     await prisma.planStep.update({
       where: { taskId_stepId: { taskId, stepId } },
-      data: { output: (output ?? null) as object },
+      data: { output: toStorable(output ?? null) as object },
     });
     const text = typeof output === 'string' ? output : json;
     return {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../shared/safe-text';
+import { clientJsonObject } from '../shared/task';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../http/app-error';
 import { parseOrThrow } from '../http/validate';
@@ -18,30 +20,26 @@ export interface DocumentsRouterDeps {
 /** Longest serialised `metadata`, in characters. */
 const MAX_METADATA_CHARS = 16_000;
 
-const noNul = (text: string) => !text.includes('\u0000');
-const NUL_MESSAGE = 'must not contain NUL characters';
-
 /** Body of `POST /documents`. */
 export const createDocumentSchema = z
   .object({
-    title: z.string().trim().min(1, 'must not be empty').max(500).refine(noNul, NUL_MESSAGE),
+    title: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(500)
+      .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE),
     source: z
       .string()
       .trim()
       .min(1, 'must be a URL or a name, not empty')
       .max(2_000)
-      .refine(noNul, NUL_MESSAGE),
+      .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE),
     content: z
       .string()
       .refine((c) => c.trim().length > 0, 'must not be empty')
-      .refine(noNul, NUL_MESSAGE),
-    metadata: z
-      .record(z.string(), z.unknown())
-      .refine(
-        (m) => JSON.stringify(m).length <= MAX_METADATA_CHARS,
-        `must serialise to at most ${MAX_METADATA_CHARS} characters`,
-      )
-      .default({}),
+      .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE),
+    metadata: clientJsonObject(MAX_METADATA_CHARS).default({}),
   })
   .strict();
 

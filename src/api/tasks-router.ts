@@ -71,33 +71,33 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     });
     try {
       // A bounded wait: when Temporal is down the client would otherwise retry for a long time.
-      const handle = await temporal.connection.withDeadline(
-        Date.now() + TEMPORAL_CALL_DEADLINE_MS,
-        () =>
-          temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
-            taskQueue,
-            workflowId,
-            args: [{ taskId: id, spec, searchAttributes, armLimits }],
-            priority: { priorityKey: TEMPORAL_PRIORITY_KEY[spec.priority] },
-            memo: { goal: spec.goal.slice(0, 200) },
-            ...(searchAttributes
-              ? {
-                  typedSearchAttributes: [
-                    { key: SEARCH_ATTRIBUTES.priority, value: spec.priority },
-                    { key: SEARCH_ATTRIBUTES.status, value: 'pending' },
-                  ],
-                }
-              : {}),
-          }),
+      // The run id reaches the projection from the workflow's first status write.
+      await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
+        temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
+          taskQueue,
+          workflowId,
+          args: [{ taskId: id, spec, searchAttributes, armLimits }],
+          priority: { priorityKey: TEMPORAL_PRIORITY_KEY[spec.priority] },
+          ...(searchAttributes
+            ? {
+                typedSearchAttributes: [
+                  { key: SEARCH_ATTRIBUTES.priority, value: spec.priority },
+                  { key: SEARCH_ATTRIBUTES.status, value: 'pending' },
+                ],
+              }
+            : {}),
+        }),
       );
-      await prisma.task.update({ where: { id }, data: { runId: handle.firstExecutionRunId } });
     } catch (err) {
       logger.error({ err, taskId: id }, 'could not start workflow');
-      await prisma.task.delete({ where: { id } }).catch(() => undefined);
-      throw new AppError(
-        'UPSTREAM_UNAVAILABLE',
-        'The task could not be started on Temporal, so it was not accepted. Retry later.',
-      );
+      // A timeout does not prove the start failed: keep the task if its workflow exists.
+      if (!(await workflowExists(workflowId))) {
+        await prisma.task.delete({ where: { id } }).catch(() => undefined);
+        throw new AppError(
+          'UPSTREAM_UNAVAILABLE',
+          'The task could not be started on Temporal, so it was not accepted. Retry later.',
+        );
+      }
     }
     submitted.inc({ priority: spec.priority });
     res
@@ -110,6 +110,17 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
         links: taskLinks(id),
       });
   });
+
+  const workflowExists = async (workflowId: string): Promise<boolean> => {
+    try {
+      await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
+        temporal.workflow.getHandle(workflowId).describe(),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
   const findTask = async (rawParams: unknown) => {
     const { id } = parseOrThrow(taskIdParams, rawParams, 'path');

@@ -73,9 +73,29 @@ export function loadArmRegistry(
   // Declared instances replace the default of the same name; other defaults stay.
   const names = new Set(declared.map((a) => a.name));
   const registry = [...declared, ...defaults.filter((d) => !names.has(d.name))];
+  const seen = new Set<string>();
+  for (const instance of declared) {
+    if (seen.has(instance.name)) throw new Error(`arm ${instance.name}: declared twice`);
+    seen.add(instance.name);
+  }
   for (const instance of registry) {
-    if (instance.fallback && !registry.some((a) => a.name === instance.fallback)) {
+    if (
+      (ARM_NAMES as readonly string[]).includes(instance.name) &&
+      instance.name !== instance.arm
+    ) {
+      throw new Error(
+        `arm ${instance.name}: an instance named after an arm must serve it (arm is "${instance.arm}")`,
+      );
+    }
+    if (!instance.fallback) continue;
+    const fallback = registry.find((a) => a.name === instance.fallback);
+    if (!fallback) {
       throw new Error(`arm ${instance.name}: fallback "${instance.fallback}" is not declared`);
+    }
+    if (fallback.arm !== instance.arm) {
+      throw new Error(
+        `arm ${instance.name}: fallback "${fallback.name}" serves ${fallback.arm}, not ${instance.arm}`,
+      );
     }
   }
   return registry;

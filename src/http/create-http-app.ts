@@ -125,5 +125,18 @@ function toAppError(err: unknown): AppError {
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding or charset');
   }
+  // Other client errors raised by Express or body-parser (a corrupt gzip body, a malformed
+  // URL escape) carry a 4xx status and a message that is safe to show.
+  const { status, expose, message } = (err ?? {}) as {
+    status?: number;
+    expose?: boolean;
+    message?: string;
+  };
+  if (expose && status !== undefined && status >= 400 && status < 500) {
+    return new AppError('VALIDATION_FAILED', `Bad request: ${message ?? 'unreadable request'}`);
+  }
+  if (err instanceof URIError) {
+    return new AppError('VALIDATION_FAILED', 'Bad request: malformed URL escape in the path');
+  }
   return new AppError('INTERNAL', 'Internal server error');
 }

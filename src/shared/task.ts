@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText, jsonProblem, UNSTORABLE_TEXT_MESSAGE } from './safe-text';
 
 /** Every state a task's projection can be in; the last four are terminal. */
 export const TASK_STATUSES = [
@@ -57,13 +58,34 @@ export const budgetSchema = z
 /** A task's budget, defaults applied. */
 export type Budget = z.infer<typeof budgetSchema>;
 
+/** Largest `context`, as JSON; it is screened like the rest of the task. */
+export const MAX_CONTEXT_CHARS = 64_000;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max)
+    .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+
+/** Free-form JSON object from a client: bounded in size and depth, every string storable. */
+export const clientJsonObject = (maxChars: number) =>
+  z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+    const problem = jsonProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    else if (JSON.stringify(value).length > maxChars) {
+      ctx.addIssue({ code: 'custom', message: `must serialise to at most ${maxChars} characters` });
+    }
+  });
+
 /** The body of `POST /submit`. Unknown fields are rejected so typos do not pass silently. */
 export const submitTaskSchema = z
   .object({
-    goal: z.string().trim().min(1, 'must not be empty').max(10_000),
-    constraints: z.array(z.string().trim().min(1).max(2_000)).max(50).default([]),
-    context: z.record(z.string(), z.unknown()).default({}),
-    acceptance_criteria: z.array(z.string().trim().min(1).max(2_000)).max(50).default([]),
+    goal: text(10_000),
+    constraints: z.array(text(2_000)).max(50).default([]),
+    context: clientJsonObject(MAX_CONTEXT_CHARS).default({}),
+    acceptance_criteria: z.array(text(2_000)).max(50).default([]),
     priority: z.enum(PRIORITIES).default('medium'),
     budget: budgetSchema.default(() => budgetSchema.parse({})),
   })

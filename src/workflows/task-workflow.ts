@@ -6,6 +6,7 @@ import {
   log,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
@@ -137,6 +138,8 @@ async function runTask(
   if (screened.verdict === 'blocked') return block(screened.reason, 'task input', setStatus);
   // From here on the task is what screening let through: redacted PII stays redacted.
   const spec = screened.spec!;
+  // The goal goes into the memo (shown in the Web UI) only once it has been screened.
+  upsertMemo({ goal: spec.goal.slice(0, 200) });
 
   await setStatus('planning');
   const plan = await planTask({ taskId, spec });

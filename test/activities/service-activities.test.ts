@@ -236,3 +236,31 @@ test('cancelling executeStep aborts the HTTP call in flight', async () => {
   await expect(running).rejects.toThrow();
   await aborted; // the arm saw its connection closed
 });
+
+test('projection writes: a missing row fails for good, unstorable text is made storable', async () => {
+  const acts = activities();
+  const env = new MockActivityEnvironment(undefined, quiet);
+  const missing = await failureOf(
+    env.run(acts.recordTaskStatus, {
+      taskId: '00000000-0000-4000-8000-000000000000',
+      status: 'failed' as const,
+    }),
+  );
+  expect(missing.nonRetryable).toBe(true);
+  expect(missing.type).toBe('ProjectionRejected');
+
+  const taskId = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
+  await createTaskWithPlan(taskId, acts);
+  await env.run(acts.recordStepStatus, {
+    taskId,
+    stepId: 's1',
+    status: 'completed' as const,
+    output: { text: 'a\u0000b', lone: '\ud800' },
+    summary: 'nul\u0000',
+  });
+  const row = await db.prisma.planStep.findUniqueOrThrow({
+    where: { taskId_stepId: { taskId, stepId: 's1' } },
+  });
+  expect(row.output).toEqual({ text: 'a\uFFFDb', lone: '\uFFFD' });
+  expect(row.summary).toBe('nul\uFFFD');
+});

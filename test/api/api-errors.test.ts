@@ -50,6 +50,34 @@ describe('POST /submit validation', () => {
     expect(JSON.stringify(res.body)).toContain('colour');
   });
 
+  test('text PostgreSQL cannot store, or absurdly deep context, is a 400 naming the field', async () => {
+    const nul = await request(api).post('/submit').send({ goal: 'a\u0000b' });
+    expect(nul.status).toBe(400);
+    expect(fields(nul.body)).toEqual(['goal']);
+    const surrogate = await request(api)
+      .post('/submit')
+      .set('content-type', 'application/json')
+      .send('{"goal":"ok","context":{"note":"\\ud800"}}');
+    expect(surrogate.status).toBe(400);
+    expect(fields(surrogate.body)).toEqual(['context']);
+    let deep: unknown = 'x';
+    for (let i = 0; i < 3_000; i++) deep = [deep];
+    const nested = await request(api).post('/submit').send({ goal: 'ok', context: { deep } });
+    expect(nested.status).toBe(400);
+    expect(nested.body.error.message).toMatch(/nested deeper/);
+  });
+
+  test('a corrupt compressed body or a malformed path escape is a 400', async () => {
+    const gzip = await request(api)
+      .post('/submit')
+      .set('content-type', 'application/json')
+      .set('content-encoding', 'gzip')
+      .send('{"goal":"not gzip"}');
+    expect(gzip.status).toBe(400);
+    const escape = await request(api).get('/tasks/%E0%A4%A');
+    expect(escape.status).toBe(400);
+  });
+
   test('malformed JSON is a 400, not a 500', async () => {
     const res = await request(api)
       .post('/submit')
