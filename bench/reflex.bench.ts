@@ -12,6 +12,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { screen } from '../src/services/reflex/screen';
 import { VerdictCache } from '../src/services/reflex/verdict-cache';
+import { prng } from '../test/support/prng';
 
 // Ordinary business and technical prose, with the things the PII detectors look at (names,
 // dates, amounts, e-mails, phone numbers, addresses, base64 tokens). Two in twenty templates
@@ -60,18 +61,6 @@ const FIRST = [
 ];
 const LAST = ['Schmidt', 'Novak', 'Rossi', 'Okafor', 'Tanaka', 'Lindqvist', 'Garcia', 'Dubois'];
 const CITIES = ['Berlin', 'Vienna', 'Rotterdam', 'Lyon', 'Turin', 'Leeds', 'Gdansk', 'Porto'];
-
-/** A small seeded PRNG (mulberry32), so every run benchmarks the same texts. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fill(template: string, rand: () => number): string {
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)] as T;

@@ -35,7 +35,8 @@ export async function waitForPort(
   throw new Error(`nothing listened on port ${port} within ${timeoutMs}ms`);
 }
 
-async function canConnect(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on 127.0.0.1:`port` right now. */
+export async function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
     socket.once('connect', () => {

@@ -7,6 +7,7 @@ import type { ArmExecuteResponse } from '../../src/shared/arm';
 import type { ScreenedInput } from '../../src/activities/service-activities';
 import { submitTaskSchema } from '../../src/shared/task';
 import { samplePlan, verdict } from '../support/fake-activities';
+import { rejectionOf } from '../support/rejection';
 import { insertTask } from '../support/task-rows';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
 
@@ -65,14 +66,7 @@ function activities(urls: Partial<{ reflex: string; planner: string; arm: string
   });
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
+const failureOf = (promise: Promise<unknown>) => rejectionOf(promise, ApplicationFailure);
 
 const spec = submitTaskSchema.parse({ goal: 'Plan a trip' });
 /** The failures below are provoked on purpose: keep the SDK from logging each one. */

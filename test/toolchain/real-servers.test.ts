@@ -1,8 +1,8 @@
-import net from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../src/config';
 import { resolveDevServer, resolveTestServer, type ResolvedServer } from '../../src/toolchain';
 import { findFreePort } from '../../src/toolchain/wait-for-port';
+import { canConnect } from '../../src/toolchain/wait-for-port';
 
 /**
  * The resolved binaries against the real SDK: no fakes. The first run on a machine may build
@@ -11,17 +11,6 @@ import { findFreePort } from '../../src/toolchain/wait-for-port';
 const { temporal } = loadConfig();
 const FIRST_BUILD_TIMEOUT_MS = 35 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
-
-async function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** Port from an ephemeral server's `127.0.0.1:PORT` address. */
 const portOf = (env: TestWorkflowEnvironment): number => Number(env.address.split(':').pop());
@@ -55,7 +44,7 @@ describe('time-skipping test server from the toolchain', () => {
     // The SDK kills only its direct child. Had the wrapper not `exec`ed, the orphaned JVM would
     // keep this port open (and its inherited output pipe would stall teardown).
     await new Promise((r) => setTimeout(r, 500));
-    expect(await isListening(port)).toBe(false);
+    expect(await canConnect(port)).toBe(false);
   });
 });
 

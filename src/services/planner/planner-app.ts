@@ -1,34 +1,17 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError } from '../../http/app-error';
 import { createHttpApp, type HttpApp, type ReadyReport } from '../../http/create-http-app';
 import { parseOrThrow } from '../../http/validate';
 import { armExecuteRequestSchema } from '../../shared/arm';
 import { ARM_NAMES, PLAN_STEP_LIMITS, planRequestSchema } from '../../shared/plan';
-import type { Llm } from '../common/llm-client';
 import { ARM_REGISTRY } from './arm-registry';
-import type { StructuredOutputMode } from './llm-planner';
-import type { PlanCache } from './plan-cache';
 import { PlanInvalidError } from './plan-invalid-error';
-import { createPlanner } from './planner';
+import { createPlanner, type PlannerOptions } from './planner';
 import { planSubGoal } from './plan-sub-goal';
 import { createPlannerMetrics } from './planner-metrics';
 
-/** Options for the Planner Arm service. */
-export interface PlannerAppOptions {
-  logger: Logger;
-  /** The model to plan with; undefined runs the deterministic offline planner. */
-  llm?: Llm;
-  /** Plan cache; defaults to an in-memory cache (the PostgreSQL one is shared and durable). */
-  cache?: PlanCache;
-  /** How long a cached plan stays valid, in seconds (default one day). */
-  cacheTtlSeconds?: number;
-  /** Times an invalid model plan is sent back for repair (default 2). */
-  maxRepairs?: number;
-  /** How the reply format is requested from the model (default `auto`). */
-  structuredOutput?: StructuredOutputMode;
-  /** Sampling temperature (default 0); null leaves it to the server. */
-  temperature?: number | null;
+/** Options for the Planner Arm service: the planner core's, plus readiness caching. */
+export interface PlannerAppOptions extends Omit<PlannerOptions, 'metrics'> {
   /** How long a readiness probe of the model is reused, in milliseconds (default 10 s). */
   readyCacheMs?: number;
 }
@@ -49,8 +32,8 @@ const invalidateSchema = z
   });
 
 /**
- * A plan that never validated becomes a permanent error listing the problems. 424 for now:
- * the error table has no 422 PLAN_INVALID code yet. Other errors pass through unchanged.
+ * A plan that never validated becomes a permanent 422 PLAN_INVALID listing the problems.
+ * Other errors pass through unchanged.
  */
 function planInvalidToAppError(err: unknown): unknown {
   if (!(err instanceof PlanInvalidError)) return err;

@@ -22,9 +22,11 @@ export interface PlannerOptions {
   llm?: Llm;
   /** Where validated plans are kept; defaults to an in-memory cache. */
   cache?: PlanCache;
+  /** How long a cached plan stays valid, in seconds (default one day). */
   cacheTtlSeconds?: number;
   /** Times an invalid model plan is sent back for repair (default 2). */
   maxRepairs?: number;
+  /** How the reply format is requested from the model (default `auto`). */
   structuredOutput?: StructuredOutputMode;
   /** Sampling temperature for the model; null leaves it to the server. */
   temperature?: number | null;

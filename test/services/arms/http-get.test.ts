@@ -7,6 +7,7 @@ import {
   httpGet,
   type HttpGetLimits,
 } from '../../../src/services/arms/executor/http-get';
+import { rejectionOf } from '../../support/rejection';
 
 // A real HTTP server on 127.0.0.1; "localhost" names the same server under a host that is
 // not on the allowlist, which is how an off-list redirect is tested without the internet.
@@ -73,14 +74,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, AppError);
 
 test('fetches from an allowlisted host: status, content type, text and parsed JSON', async () => {
   const result = await httpGet(`${base}/json`, allowed(), limits());

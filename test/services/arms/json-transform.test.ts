@@ -4,6 +4,7 @@ import {
   jsonTransform,
   type JsonTransformLimits,
 } from '../../../src/services/arms/executor/json-transform';
+import { rejectionOf } from '../../support/rejection';
 
 // Each transform runs in a real child Node process with jsonata.
 const limits = (over: Partial<JsonTransformLimits> = {}): JsonTransformLimits => ({
@@ -20,14 +21,7 @@ const orders = {
   ],
 };
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, AppError);
 
 test('selects, reshapes and aggregates JSON', async () => {
   await expect(jsonTransform('items[price > 10].name', orders, limits())).resolves.toEqual({

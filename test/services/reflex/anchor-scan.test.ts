@@ -6,6 +6,7 @@ import {
 import { DEFAULT_RULES } from '../../../src/services/reflex/injection/compile-rules';
 import { normaliseForMatching } from '../../../src/services/reflex/normalise';
 import { ATTACKS, BENIGN, OUTPUT_ATTACKS, OUTPUT_BENIGN } from './fixtures/injection-samples';
+import { prng } from '../../support/prng';
 
 const ANCHORS = [...FOLDED_ANCHORS, ...DEFAULT_RULES.flatMap((r) => r.anchors)];
 
@@ -20,18 +21,6 @@ function regexScan(text: string): { index: number; anchor: string }[] {
     }
   }
   return found.sort((a, b) => a.index - b.index);
-}
-
-/** A small seeded PRNG (mulberry32), so the generated texts are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('AnchorScan', () => {

@@ -203,9 +203,7 @@ export const CRITERION_RULES: readonly Rule[] = [
     ),
     check(m, inputs) {
       const needle = m[1]!;
-      const hits = Object.entries(inputs)
-        .filter(([, v]) => textOf(v).toLowerCase().includes(needle.toLowerCase()))
-        .map(([id]) => id);
+      const hits = inputsContaining(needle, inputs);
       return hits.length
         ? { verdict: 'fail', detail: `"${needle}" found in ${hits.join(', ')}` }
         : { verdict: 'pass', detail: `"${needle}" not found in any input` };
@@ -220,9 +218,7 @@ export const CRITERION_RULES: readonly Rule[] = [
     ),
     check(m, inputs) {
       const needle = m[1]!;
-      const hits = Object.entries(inputs)
-        .filter(([, v]) => textOf(v).toLowerCase().includes(needle.toLowerCase()))
-        .map(([id]) => id);
+      const hits = inputsContaining(needle, inputs);
       return hits.length
         ? { verdict: 'pass', detail: `"${needle}" found in ${hits.join(', ')}` }
         : { verdict: 'fail', detail: `"${needle}" not found in any input` };
@@ -338,4 +334,12 @@ export function judgeByRule(criterion: string, inputs: JudgedInputs): RuleOutcom
     if (match) return { rule: rule.name, ...rule.check(match, inputs) } as RuleOutcome;
   }
   return undefined;
+}
+
+/** Ids of the inputs whose text contains `needle`, ignoring case. */
+function inputsContaining(needle: string, inputs: JudgedInputs): string[] {
+  const lower = needle.toLowerCase();
+  return Object.entries(inputs)
+    .filter(([, v]) => textOf(v).toLowerCase().includes(lower))
+    .map(([id]) => id);
 }

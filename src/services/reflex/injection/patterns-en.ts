@@ -4,6 +4,21 @@ import type { InjectionRuleSpec } from './injection-types';
 // so a single space stands for any whitespace run.
 
 /** Verbs that discard earlier instructions outright. */
+/** Anchors of the two act-as rules (the persona request and its imperative form). */
+const ACT_AS_ANCHORS = [
+  'act as',
+  'act like',
+  'behave as',
+  'behave like',
+  'function as',
+  'serve as',
+  'respond as',
+  'operate as',
+  'work as',
+  'roleplay',
+  'role-play',
+];
+
 const DISCARD =
   "ignore|ignoring|disregard|disregarding|forget|forgetting|override|overwrite|overriding|neglect|overlook|pay no attention to|stop following|don'?t follow|do not follow|no longer follow|stop obeying|don'?t obey|do not obey|stop listening to";
 /** Verbs that discard only with a pointer to the earlier text ("drop all your instructions"). */
@@ -441,19 +456,7 @@ export const ENGLISH_RULES: InjectionRuleSpec[] = [
   // ---- role play and jailbreak personas -------------------------------------------------
   {
     id: 'en.role.act-as',
-    anchors: [
-      'act as',
-      'act like',
-      'behave as',
-      'behave like',
-      'function as',
-      'serve as',
-      'respond as',
-      'operate as',
-      'work as',
-      'roleplay',
-      'role-play',
-    ],
+    anchors: ACT_AS_ANCHORS,
     category: 'role_play',
     weight: 0.72,
     outputFactor: 0.6,
@@ -461,19 +464,7 @@ export const ENGLISH_RULES: InjectionRuleSpec[] = [
   },
   {
     id: 'en.role.act-as-imperative',
-    anchors: [
-      'act as',
-      'act like',
-      'behave as',
-      'behave like',
-      'function as',
-      'serve as',
-      'respond as',
-      'operate as',
-      'work as',
-      'roleplay',
-      'role-play',
-    ],
+    anchors: ACT_AS_ANCHORS,
     category: 'role_play',
     weight: 0.45,
     outputFactor: 0.4,
