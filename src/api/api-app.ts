@@ -85,8 +85,9 @@ async function checkReadiness(deps: ApiDeps): Promise<ReadyReport> {
     }
   };
   // Arms are ready when each arm has at least one healthy instance (a fallback counts).
-  for (const arm of new Set(deps.arms?.snapshot().map((a) => a.arm))) {
-    const up = deps.arms!.snapshot().filter((a) => a.arm === arm && a.health.healthy);
+  const instances = deps.arms?.snapshot() ?? [];
+  for (const arm of new Set(instances.map((a) => a.arm))) {
+    const up = instances.filter((a) => a.arm === arm && a.health.healthy);
     checks[`arm:${arm}`] = up.length
       ? { ok: true, detail: up.map((a) => a.name).join(', ') }
       : { ok: false, detail: 'no healthy instance' };
