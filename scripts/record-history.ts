@@ -2,10 +2,12 @@
  * Records workflow histories for the replay test (test/workflows/replay.test.ts) from real
  * runs of the whole system: one completed task and one blocked task.
  *
- *   npx tsx scripts/record-history.ts
+ *   npx tsx scripts/record-history.ts <label>
  *
- * Re-record only when a workflow change is meant to be incompatible with running tasks; the
- * replay test exists to catch changes that are not.
+ * Fixtures are append-only: each recording is written as `task-completed-<label>.json` and
+ * `task-blocked-<label>.json`, and an existing file is never overwritten. Record a new label
+ * after a workflow change (guarded by `patched()`), so that histories of every version that
+ * ever ran keep replaying.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +27,14 @@ const CASES = {
 };
 
 async function main(): Promise<void> {
+  const label = process.argv[2];
+  if (!label || !/^[a-z0-9-]+$/.test(label)) {
+    throw new Error('usage: npx tsx scripts/record-history.ts <label> (lower case, digits, -)');
+  }
+  for (const name of Object.keys(CASES)) {
+    const file = path.join(OUT_DIR, `${name}-${label}.json`);
+    if (fs.existsSync(file)) throw new Error(`${file} exists: fixtures are append-only`);
+  }
   const server = await devServer();
   if (server.executable.type !== 'existing-path') throw new Error('needs the temporal CLI binary');
   const cli = server.executable.path;
@@ -47,7 +57,7 @@ async function main(): Promise<void> {
         '--output',
         'json',
       ]);
-      const file = path.join(OUT_DIR, `${name}.json`);
+      const file = path.join(OUT_DIR, `${name}-${label}.json`);
       fs.writeFileSync(file, json);
       const events = (JSON.parse(json.toString()) as { events: unknown[] }).events.length;
       console.log(`wrote ${path.relative(process.cwd(), file)} (${events} events)`);

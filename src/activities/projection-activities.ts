@@ -6,22 +6,72 @@ import type { PlanStep } from '../shared/plan';
 import { isTerminalStatus, type TaskStatus } from '../shared/task';
 import type { StepState } from '../workflows/definitions';
 
+/** A task's plan, as stored when it starts running. */
+export interface PlanRecord {
+  steps: PlanStep[];
+  model: string;
+}
+
+/** A task's aggregated result, as stored when it completes. */
+export interface ResultRecord {
+  output: unknown;
+  summary: string;
+  confidence?: number;
+  tokens: number;
+  costUsd: number;
+}
+
 /**
  * Writes to the PostgreSQL projection that the REST API reads. Each write is idempotent,
  * because Temporal may run an activity more than once.
  */
 export function createProjectionActivities(prisma: PrismaClient) {
+  const insertPlan = (taskId: string, plan: PlanRecord) =>
+    prisma.planStep.createMany({
+      data: plan.steps.map((step, position) => ({
+        taskId,
+        stepId: step.id,
+        position,
+        action: step.action,
+        arm: step.arm,
+        acceptanceCriteria: step.acceptance_criteria,
+        dependsOn: step.depends_on,
+        status: 'waiting',
+      })),
+      skipDuplicates: true,
+    });
+  const upsertResult = (taskId: string, result: ResultRecord) => {
+    const data = {
+      output: toStorable(result.output) as object,
+      summary: toStorable(result.summary),
+      confidence: result.confidence,
+      tokens: result.tokens,
+      costUsd: result.costUsd,
+    };
+    return prisma.taskResult.upsert({
+      where: { taskId },
+      create: { taskId, ...data },
+      update: data,
+    });
+  };
+
   return permanentOnBadData({
-    /** Moves a task to a new status; stamps when it started and ended. */
+    /**
+     * Moves a task to a new status; stamps when it started and ended. What the status change
+     * brings is written in the same transaction: the plan when the task starts `running`, the
+     * aggregated result when it ends `completed` (one write per status change).
+     */
     async recordTaskStatus(input: {
       taskId: string;
       status: TaskStatus;
       runId?: string;
       error?: string;
       blockedReason?: string;
+      plan?: PlanRecord;
+      result?: ResultRecord;
     }): Promise<void> {
       const now = new Date();
-      await prisma.task.update({
+      const update = prisma.task.update({
         where: { id: input.taskId },
         data: {
           status: input.status,
@@ -32,26 +82,26 @@ export function createProjectionActivities(prisma: PrismaClient) {
           ...(isTerminalStatus(input.status) ? { completedAt: now } : {}),
         },
       });
+      if (!input.plan && !input.result) {
+        await update;
+        return;
+      }
+      await prisma.$transaction([
+        ...(input.plan ? [insertPlan(input.taskId, input.plan)] : []),
+        ...(input.result ? [upsertResult(input.taskId, input.result)] : []),
+        update,
+      ]);
     },
 
     /** Stores the plan's steps, all waiting. A retry after a partial write adds nothing twice. */
-    async recordPlan(input: { taskId: string; steps: PlanStep[]; model: string }): Promise<void> {
-      await prisma.planStep.createMany({
-        data: input.steps.map((step, position) => ({
-          taskId: input.taskId,
-          stepId: step.id,
-          position,
-          action: step.action,
-          arm: step.arm,
-          acceptanceCriteria: step.acceptance_criteria,
-          dependsOn: step.depends_on,
-          status: 'waiting',
-        })),
-        skipDuplicates: true,
-      });
+    async recordPlan(input: { taskId: string } & PlanRecord): Promise<void> {
+      await insertPlan(input.taskId, input);
     },
 
-    /** Records a step's new state, its output and what it cost. */
+    /**
+     * Records a step's new state, its output and what it cost. With `onlyIfRunning` a step
+     * that has ended already (cancelled by the workflow meanwhile) is left as it is.
+     */
     async recordStepStatus(input: {
       taskId: string;
       stepId: string;
@@ -61,23 +111,50 @@ export function createProjectionActivities(prisma: PrismaClient) {
       error?: string;
       tokens?: number;
       costUsd?: number;
+      onlyIfRunning?: boolean;
     }): Promise<void> {
       const now = new Date();
       const finished = input.status !== 'running' && input.status !== 'waiting';
-      await prisma.planStep.update({
-        where: { taskId_stepId: { taskId: input.taskId, stepId: input.stepId } },
+      const data = {
+        status: input.status,
+        // A reference means the output is stored in this row already (see step-outputs.ts).
+        ...(input.output !== undefined && !isOutputRef(input.output)
+          ? { output: toStorable(input.output) as object }
+          : {}),
+        summary: toStorable(input.summary),
+        error: toStorable(input.error),
+        tokens: input.tokens,
+        costUsd: input.costUsd,
+        ...(input.status === 'running' ? { startedAt: now } : {}),
+        ...(finished ? { completedAt: now } : {}),
+      };
+      const { taskId, stepId } = input;
+      if (input.onlyIfRunning) {
+        await prisma.planStep.updateMany({ where: { taskId, stepId, status: 'running' }, data });
+      } else {
+        await prisma.planStep.update({ where: { taskId_stepId: { taskId, stepId } }, data });
+      }
+    },
+
+    /**
+     * An attempt of a step begins: the step is running, with the attempt number (Temporal counts
+     * from 1) and the arm instance serving it; the first attempt stamps when it started. A step
+     * that has ended is left as it is, so a late attempt never reopens it.
+     */
+    async recordStepStart(input: {
+      taskId: string;
+      stepId: string;
+      attempt: number;
+      servedBy: string;
+    }): Promise<void> {
+      const { taskId, stepId, attempt, servedBy } = input;
+      await prisma.planStep.updateMany({
+        where: { taskId, stepId, status: { in: ['waiting', 'running'] } },
         data: {
-          status: input.status,
-          // A reference means the output is stored in this row already (see step-outputs.ts).
-          ...(input.output !== undefined && !isOutputRef(input.output)
-            ? { output: toStorable(input.output) as object }
-            : {}),
-          summary: toStorable(input.summary),
-          error: toStorable(input.error),
-          tokens: input.tokens,
-          costUsd: input.costUsd,
-          ...(input.status === 'running' ? { startedAt: now } : {}),
-          ...(finished ? { completedAt: now } : {}),
+          status: 'running',
+          attempts: attempt,
+          servedBy,
+          ...(attempt === 1 ? { startedAt: new Date() } : {}),
         },
       });
     },
@@ -99,26 +176,8 @@ export function createProjectionActivities(prisma: PrismaClient) {
     },
 
     /** Stores the aggregated result; a retry overwrites it with the same values. */
-    async recordResult(input: {
-      taskId: string;
-      output: unknown;
-      summary: string;
-      confidence?: number;
-      tokens: number;
-      costUsd: number;
-    }): Promise<void> {
-      const data = {
-        output: toStorable(input.output) as object,
-        summary: toStorable(input.summary),
-        confidence: input.confidence,
-        tokens: input.tokens,
-        costUsd: input.costUsd,
-      };
-      await prisma.taskResult.upsert({
-        where: { taskId: input.taskId },
-        create: { taskId: input.taskId, ...data },
-        update: data,
-      });
+    async recordResult(input: { taskId: string } & ResultRecord): Promise<void> {
+      await upsertResult(input.taskId, input);
     },
   });
 }

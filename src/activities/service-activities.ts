@@ -11,7 +11,7 @@ import { reflexResponseSchema, type ReflexResponse } from '../shared/reflex';
 import { screeningReason } from '../shared/screening-reason';
 import type { TaskSpec } from '../shared/task';
 import { withHeartbeats } from './heartbeat';
-import type { ArmRouter } from './arm-router';
+import type { ArmRouter, ArmTarget } from './arm-router';
 import { chunkText } from './chunk-text';
 import { postJson } from './http-json';
 import type { StepOutputs } from './step-outputs';
@@ -39,6 +39,27 @@ export interface ScreenedInput {
   reason: string;
   /** Absent when blocked. */
   spec?: TaskSpec;
+}
+
+/** What a step is run with. */
+export interface StepInput {
+  taskId: string;
+  goal: string;
+  step: PlanStep;
+  /** Outputs of the steps it depends on (inline or by reference). */
+  inputs: Record<string, unknown>;
+  budgetLeft: { cost_usd: number; tokens: number; seconds: number };
+}
+
+/** How a step run by {@link createServiceActivities} `runStep` ended; already in the projection. */
+export interface StepOutcome {
+  verdict: ReflexResponse['verdict'];
+  /** Screening categories and PII types, never the text. */
+  reason: string;
+  /** The screened output to pass on, inline or by reference; absent when blocked. */
+  output?: unknown;
+  summary?: string;
+  usage: ArmExecuteResponse['usage'];
 }
 
 /** Redacted context JSON; placeholders sit inside string values, so it still parses. */
@@ -71,6 +92,65 @@ export function createServiceActivities(
         response: reflexResponseSchema,
         signal: Context.current().cancellationSignal,
       },
+    );
+
+  /**
+   * Screens a step's output in pieces the Reflex Layer accepts; works on stored outputs too, so
+   * a multi-megabyte output never passes through the workflow's history.
+   */
+  const screenOutput = async (
+    taskId: string,
+    stepId: string,
+    output: unknown,
+  ): Promise<ScreenedOutput> => {
+    const value = await outputs.resolve(output);
+    const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+    const pieces = chunkText(text, SCREEN_CHUNK_BYTES);
+    const verdicts: ReflexResponse[] = [];
+    for (const piece of pieces) {
+      verdicts.push(await screen(taskId, 'output', piece));
+      Context.current().heartbeat();
+    }
+    const flagged = verdicts.filter((v) => v.verdict !== 'safe');
+    const reason = [...new Set(flagged.map(screeningReason))].join('; ');
+    if (verdicts.some((v) => v.verdict === 'blocked')) return { verdict: 'blocked', reason };
+    if (verdicts.every((v) => v.verdict === 'safe')) return { verdict: 'safe', reason, output };
+    // Redacted: later steps get the redacted text, as text (the structure cannot be kept).
+    const redacted = verdicts
+      .map((v, i) => (v.verdict === 'redacted' ? v.redacted_text : pieces[i]))
+      .join('');
+    return {
+      verdict: 'redacted',
+      reason,
+      output: await outputs.keepSmall(taskId, stepId, redacted),
+    };
+  };
+
+  /** One call of an arm's `/execute`; a connection failure marks the instance down. */
+  const callArm = (target: ArmTarget, input: StepInput, signal: AbortSignal) =>
+    outputs.resolveInputs(input.inputs).then((inputs) =>
+      postJson(
+        http,
+        `${target.url}/execute`,
+        {
+          task_id: input.taskId,
+          goal: input.goal,
+          step: input.step,
+          inputs,
+          budget_left: input.budgetLeft,
+        },
+        { service: `${target.name} arm`, response: armExecuteResponseSchema, signal },
+      ).catch((err: unknown) => {
+        // A call we aborted ourselves (cancellation) says nothing about the arm's health.
+        if (
+          err instanceof ApplicationFailure &&
+          err.type === 'ServiceUnreachable' &&
+          !signal.aborted
+        ) {
+          router.reportFailure(target.name, err.message);
+        }
+        throw err;
+      }),
     );
 
   return {
@@ -118,29 +198,7 @@ export function createServiceActivities(
       stepId: string;
       output: unknown;
     }): Promise<ScreenedOutput> {
-      const value = await outputs.resolve(input.output);
-      const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
-      const pieces = chunkText(text, SCREEN_CHUNK_BYTES);
-      const verdicts: ReflexResponse[] = [];
-      for (const piece of pieces) {
-        verdicts.push(await screen(input.taskId, 'output', piece));
-        Context.current().heartbeat();
-      }
-      const flagged = verdicts.filter((v) => v.verdict !== 'safe');
-      const reason = [...new Set(flagged.map(screeningReason))].join('; ');
-      if (verdicts.some((v) => v.verdict === 'blocked')) return { verdict: 'blocked', reason };
-      if (verdicts.every((v) => v.verdict === 'safe')) {
-        return { verdict: 'safe', reason, output: input.output };
-      }
-      // Redacted: later steps get the redacted text, as text (the structure cannot be kept).
-      const redacted = verdicts
-        .map((v, i) => (v.verdict === 'redacted' ? v.redacted_text : pieces[i]))
-        .join('');
-      return {
-        verdict: 'redacted',
-        reason,
-        output: await outputs.keepSmall(input.taskId, input.stepId, redacted),
-      };
+      return screenOutput(input.taskId, input.stepId, input.output);
     },
 
     /** Asks the Planner Arm for a plan and refuses one that breaks the plan rules. */
@@ -175,14 +233,11 @@ export function createServiceActivities(
       return plan;
     },
 
-    /** Runs one step on the arm it names, recording each attempt in the projection. */
-    async executeStep(input: {
-      taskId: string;
-      goal: string;
-      step: PlanStep;
-      inputs: Record<string, unknown>;
-      budgetLeft: { cost_usd: number; tokens: number; seconds: number };
-    }): Promise<ArmExecuteResponse> {
+    /**
+     * Runs one step on the arm it names, recording each attempt in the projection. Tasks
+     * started before the fast path use it; newer ones use {@link runStep}.
+     */
+    async executeStep(input: StepInput): Promise<ArmExecuteResponse> {
       const { taskId, step } = input;
       // Routed per attempt: a retry after the arm died goes to its fallback if that is up.
       const target = router.route(step.arm);
@@ -192,23 +247,55 @@ export function createServiceActivities(
         attempt: Context.current().info.attempt,
         servedBy: target.name,
       });
-      const inputs = await outputs.resolveInputs(input.inputs);
-      const answer = await withHeartbeats((signal) =>
-        postJson(
-          http,
-          `${target.url}/execute`,
-          { task_id: taskId, goal: input.goal, step, inputs, budget_left: input.budgetLeft },
-          { service: `${target.name} arm`, response: armExecuteResponseSchema, signal },
-        ),
-      ).catch((err: unknown) => {
-        // A call we aborted ourselves (cancellation) says nothing about the arm's health.
-        const aborted = Context.current().cancellationSignal.aborted;
-        if (err instanceof ApplicationFailure && err.type === 'ServiceUnreachable' && !aborted) {
-          router.reportFailure(target.name, err.message);
-        }
-        throw err;
-      });
+      const answer = await withHeartbeats((signal) => callArm(target, input, signal));
       return { ...answer, output: await outputs.keepSmall(taskId, step.id, answer.output) };
+    },
+
+    /**
+     * The whole of one step in one activity: records the attempt, runs the step on its arm,
+     * screens the output (direction `output`) before any later step can see it, and records
+     * how the step ended. Heartbeats throughout, so a cancellation reaches the call in flight.
+     */
+    async runStep(input: StepInput): Promise<StepOutcome> {
+      const { taskId, step } = input;
+      const stepId = step.id;
+      return withHeartbeats(async (signal) => {
+        const target = router.route(step.arm);
+        const attempt = Context.current().info.attempt;
+        await projection.recordStepStart({ taskId, stepId, attempt, servedBy: target.name });
+        const answer = await callArm(target, input, signal);
+        const output = await outputs.keepSmall(taskId, stepId, answer.output);
+        const check = await screenOutput(taskId, stepId, output);
+        const usage = { tokens: answer.usage.tokens, costUsd: answer.usage.cost_usd };
+        if (check.verdict === 'blocked') {
+          const error = `output blocked: ${check.reason}`;
+          await projection.recordStepStatus({
+            taskId,
+            stepId,
+            status: 'failed',
+            error,
+            ...usage,
+            onlyIfRunning: true,
+          });
+          return { verdict: 'blocked', reason: check.reason, usage: answer.usage };
+        }
+        await projection.recordStepStatus({
+          taskId,
+          stepId,
+          status: 'completed',
+          output: check.output,
+          summary: answer.summary,
+          ...usage,
+          onlyIfRunning: true,
+        });
+        return {
+          verdict: check.verdict,
+          reason: check.reason,
+          output: check.output,
+          summary: answer.summary,
+          usage: answer.usage,
+        };
+      });
     },
   };
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import { resolveDevServer } from '../toolchain';
-import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../workflows/definitions';
+import { DEV_SERVER_ARGS } from './dev-server-args';
 import { ensureSearchAttributes } from './search-attributes';
 
 /** A Temporal cluster to use: connections for clients and workers, and how to let go. */
@@ -68,17 +68,7 @@ export async function openTemporal(
       uiPort: temporal.devServer.uiPort,
       namespace: temporal.namespace,
       dbFilename: temporal.devServer.dbFile,
-      // WAL keeps writes durable across a crash yet far faster than SQLite's default; the new
-      // matcher makes task-queue Priority take effect on server versions before 1.31.
-      extraArgs: [
-        '--sqlite-pragma',
-        'journal_mode=WAL',
-        '--sqlite-pragma',
-        'synchronous=NORMAL',
-        '--dynamic-config-value',
-        'matching.useNewMatcher=true',
-        ...DEV_SERVER_SEARCH_ATTRIBUTE_ARGS,
-      ],
+      extraArgs: [...DEV_SERVER_ARGS],
     },
   });
   const searchAttributes =

@@ -85,6 +85,10 @@ export function fakeActivities(options: FakeOptions = {}): {
   };
   const activities: Activities = {
     async recordTaskStatus(input) {
+      if (input.plan)
+        recorded.stepEvents.push(`plan:${input.plan.steps.map((s) => s.id).join(',')}`);
+      if (input.result)
+        recorded.result = { output: input.result.output, summary: input.result.summary };
       recorded.statuses.push(input.status);
       recorded.errors.push(input.error);
       recorded.blockedReasons.push(input.blockedReason);
@@ -96,6 +100,7 @@ export function fakeActivities(options: FakeOptions = {}): {
       recorded.stepEvents.push(`${input.stepId}:${input.status}`);
     },
     async recordStepAttempt() {},
+    async recordStepStart() {},
     async recordResult(input) {
       recorded.result = { output: input.output, summary: input.summary };
     },
@@ -124,6 +129,22 @@ export function fakeActivities(options: FakeOptions = {}): {
       recorded.goals.push(spec.goal);
       if (!options.plan) return samplePlan();
       return options.plan();
+    },
+    async runStep(input) {
+      // The same events the classic path's separate activities would record.
+      recorded.stepEvents.push(`${input.step.id}:running`);
+      const answer = await activities.executeStep(input);
+      const check = await activities.screenStepOutput({
+        taskId: input.taskId,
+        stepId: input.step.id,
+        output: answer.output,
+      });
+      if (check.verdict === 'blocked') {
+        recorded.stepEvents.push(`${input.step.id}:failed`);
+        return { verdict: 'blocked', reason: check.reason, usage: answer.usage };
+      }
+      recorded.stepEvents.push(`${input.step.id}:completed`);
+      return { ...check, summary: answer.summary, usage: answer.usage };
     },
     async executeStep(input) {
       recorded.executed.push({ stepId: input.step.id, inputs: input.inputs });

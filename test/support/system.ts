@@ -20,7 +20,7 @@ import {
 import { createTaskWorker } from '../../src/runtime/task-worker';
 import type { TaskStatus } from '../../src/shared/task';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
-import { DEV_SERVER_SEARCH_ATTRIBUTE_ARGS } from '../../src/workflows/definitions';
+import { DEV_SERVER_ARGS } from '../../src/runtime/dev-server-args';
 import { devServer, workflowBundle } from './temporal-servers';
 
 /** The whole system, in this process, on real parts: PostgreSQL, Temporal dev server, HTTP services. */
@@ -66,7 +66,7 @@ async function startOnDatabase(
     server: {
       executable: server.executable,
       ui: false,
-      extraArgs: DEV_SERVER_SEARCH_ATTRIBUTE_ARGS,
+      extraArgs: [...DEV_SERVER_ARGS],
     },
   });
   cleanup.push(() => temporal.teardown());

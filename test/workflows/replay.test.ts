@@ -1,6 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
+import { FAST_PATH_PATCH } from '../../src/workflows/task-workflow';
 
 // Replays histories recorded from real runs (scripts/record-history.ts) against the current
 // workflow code. A failure means a change would break tasks that are running right now:
@@ -9,7 +10,37 @@ const dir = path.resolve(__dirname, '../fixtures/histories');
 const histories = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 test('there are recorded histories to replay', () => {
-  expect(histories).toEqual(expect.arrayContaining(['task-completed.json', 'task-blocked.json']));
+  expect(histories).toEqual(
+    expect.arrayContaining([
+      'task-completed.json',
+      'task-blocked.json',
+      'task-completed-fast-path.json',
+      'task-blocked-fast-path.json',
+    ]),
+  );
+});
+
+test('a task on the fast path runs one remote activity per step, with local projection writes', () => {
+  const history = JSON.parse(
+    fs.readFileSync(path.join(dir, 'task-completed-fast-path.json'), 'utf8'),
+  ) as { events: Record<string, { activityType?: { name: string }; markerName?: string }>[] };
+  const attrs = (key: string) => history.events.flatMap((e) => (e[key] ? [e[key]] : []));
+  const remote = attrs('activityTaskScheduledEventAttributes').map((a) => a.activityType!.name);
+  const steps = remote.filter((name) => name === 'runStep').length;
+  expect(steps).toBeGreaterThanOrEqual(3);
+  expect(remote).toEqual(['screenTaskInput', 'planTask', ...Array(steps).fill('runStep')]);
+  // The run carries the patch marker, so it will replay on the fast path whatever comes later.
+  const patches = history.events.flatMap((e) => {
+    const m = e.markerRecordedEventAttributes as
+      { markerName: string; details: Record<string, { payloads: { data: string }[] }> } | undefined;
+    if (m?.markerName !== 'core_patch') return [];
+    const data = Buffer.from(m.details['patch-data']!.payloads[0]!.data, 'base64').toString();
+    return [(JSON.parse(data) as { id: string }).id];
+  });
+  expect(patches).toEqual([FAST_PATH_PATCH]);
+  // One local write per status change: screening, planning, running, completed.
+  const markers = attrs('markerRecordedEventAttributes').map((m) => m.markerName);
+  expect(markers.filter((m) => m === 'core_local_activity')).toHaveLength(4);
 });
 
 test.each(histories)('%s replays deterministically', async (file) => {

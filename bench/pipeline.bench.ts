@@ -1,0 +1,280 @@
+/**
+ * The task pipeline end to end, against a bare-Temporal baseline measured in the same run.
+ *
+ *   npm run bench:pipeline [-- --clients 50 --duration 180 --single 30 --in-flight 100]
+ *   API_URL=http://127.0.0.1:8000 TEMPORAL_ADDRESS=127.0.0.1:7233 [WORKER_PID=…] npm run bench:pipeline
+ *
+ * Without API_URL it starts the system as deployed, each piece its own process (embedded
+ * PostgreSQL, the Temporal dev server with `npm start`'s flags, services, worker, API), with
+ * offline arms. Then, in one run:
+ *   (a) one client, `--single` tasks in a row: end-to-end, submit and GET latency;
+ *   (m) `--in-flight` tasks submitted at once: the worker's peak RSS while they run;
+ *   (b) `--clients` clients for `--duration` s: tasks/min, latencies, failures;
+ *   (c) the bare baseline: a workflow with the same number and shape of remote activities as a
+ *       task (read from a real task's history), each a no-op, on the same server with the same
+ *       worker settings, driven by as many clients for as long; and the ratio of (b) to (c).
+ * The task is the README's 5-step example. Figures are printed and written as JSON beside the
+ * processes' logs.
+ */
+import { performance } from 'node:perf_hooks';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BaselineWorkflow, BaselineShape } from './baseline-workflows';
+import {
+  closedLoop,
+  jsonClient,
+  newStats,
+  processMemory,
+  runOneTask,
+  Samples,
+  type TaskRunStats,
+} from './pipeline/load';
+import { existingStack, spawnTs, startStack, stopChild, type Stack } from './pipeline/stack';
+
+/** The README's example task. */
+const TASK = {
+  goal: 'Research the trade-offs of event sourcing and write a short summary',
+  constraints: ['cite sources'],
+  context: { audience: 'backend engineers' },
+  acceptance_criteria: ['summary is non-empty'],
+  priority: 'high',
+  budget: { max_cost_usd: 0.5, max_time_seconds: 120, max_tokens: 20000 },
+};
+
+const { values: opts } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '180' },
+    single: { type: 'string', default: '30' },
+    'in-flight': { type: 'string', default: '100' },
+    'poll-ms-single': { type: 'string', default: '10' },
+    'poll-ms-load': { type: 'string', default: '200' },
+    'skip-baseline': { type: 'boolean', default: false },
+    /** Writes a V8 CPU profile of each process it starts into this folder. */
+    profile: { type: 'string' },
+  },
+});
+const CLIENTS = Number(opts.clients);
+const DURATION_MS = Number(opts.duration) * 1000;
+const SINGLE = Number(opts.single);
+const IN_FLIGHT = Number(opts['in-flight']);
+const POLL_SINGLE = Number(opts['poll-ms-single']);
+const POLL_LOAD = Number(opts['poll-ms-load']);
+
+const say = (msg: string) => console.error(`[bench] ${msg}`);
+const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
+
+async function main(): Promise<void> {
+  const stack = process.env.API_URL
+    ? await existingStack(process.env.API_URL)
+    : await startStack(say, { profileDir: opts.profile });
+  const api = jsonClient(stack.apiUrl, CLIENTS * 2 + 10);
+  const report: Record<string, unknown> = {
+    command: `npm run bench:pipeline -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { cpus: os.cpus().length, load_before: os.loadavg()[0] },
+  };
+  try {
+    say('warming up (bundling, caches): 5 tasks');
+    const warm = newStats();
+    let sampleId: string | undefined;
+    for (let i = 0; i < 5; i++) sampleId = await runOneTask(api, TASK, 20, warm, 180_000);
+    if (warm.failures.length || !sampleId) {
+      throw new Error(`warm-up tasks failed: ${JSON.stringify(warm.failures.slice(0, 3))}`);
+    }
+    const shape = await taskShape(stack, api, sampleId);
+    report.task_shape = shape;
+    say(
+      `a task has ${shape.remote} remote activities (${shape.before} before the steps, ${shape.steps.length} steps, ${shape.after} after) and ${shape.local} local`,
+    );
+
+    say(`(a) one client, ${SINGLE} tasks in a row`);
+    const single = newStats();
+    for (let i = 0; i < SINGLE; i++) await runOneTask(api, TASK, POLL_SINGLE, single);
+    report.single = summary(single, 0);
+
+    say(`(m) ${IN_FLIGHT} tasks at once, sampling the worker's memory`);
+    report.memory = await memoryUnderLoad(stack, api);
+
+    say(`(b) ${CLIENTS} clients for ${DURATION_MS / 1000} s`);
+    const load = newStats();
+    const loadMs = await closedLoop(CLIENTS, DURATION_MS, () =>
+      runOneTask(api, TASK, POLL_LOAD, load),
+    );
+    report.load = summary(load, loadMs);
+
+    if (!opts['skip-baseline']) {
+      say(`(c) bare-Temporal baseline: ${CLIENTS} clients for ${DURATION_MS / 1000} s`);
+      report.baseline = await baseline(stack, shape);
+      const b = (report.load as { tasks_per_min: number }).tasks_per_min;
+      const c = (report.baseline as { workflows_per_min: number }).workflows_per_min;
+      report.ratio_load_to_baseline = Number((b / c).toFixed(3));
+    }
+  } finally {
+    api.close();
+    await stack.stop();
+  }
+  const file = path.join(stack.logDir, 'pipeline.json');
+  fs.writeFileSync(file, JSON.stringify(report, null, 2));
+  console.log(render(report));
+  say(`figures written to ${file}`);
+}
+
+/** The shape of a real task's remote activities, from its Temporal history. */
+async function taskShape(stack: Stack, api: ReturnType<typeof jsonClient>, taskId: string) {
+  const task = await api.get(`/tasks/${taskId}`);
+  const steps = (task.body.steps as { id: string; depends_on: string[] }[]).map((s) => ({
+    id: s.id,
+    depends_on: s.depends_on,
+  }));
+  const history = await stack.client.workflow.getHandle(`task-${taskId}`).fetchHistory();
+  const remote: string[] = [];
+  let local = 0;
+  const eventTypes: Record<string, number> = {};
+  for (const event of history.events ?? []) {
+    const name = String(event.eventType ?? 'unknown').replace(/^EVENT_TYPE_/, '');
+    eventTypes[name] = (eventTypes[name] ?? 0) + 1;
+    const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (type) remote.push(type);
+    if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') local++;
+  }
+  const first = remote.indexOf('executeStep');
+  const last = remote.lastIndexOf('executeStep');
+  const shape: BaselineShape & {
+    remote: number;
+    local: number;
+    events: number;
+    event_types: Record<string, number>;
+  } = {
+    before: first < 0 ? remote.length : first,
+    steps: first < 0 ? [] : steps,
+    after: first < 0 ? 0 : remote.length - last - 1,
+    remote: remote.length,
+    local,
+    events: history.events?.length ?? 0,
+    event_types: eventTypes,
+  };
+  return shape;
+}
+
+/** Submits `IN_FLIGHT` tasks at once and samples the worker's RSS until all have ended. */
+async function memoryUnderLoad(stack: Stack, api: ReturnType<typeof jsonClient>) {
+  const pid = stack.workerPid;
+  if (!pid) return { note: 'worker pid unknown (set WORKER_PID with API_URL)' };
+  const before = processMemory(pid);
+  let peak = before?.rssMiB ?? 0;
+  const stats = newStats();
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      peak = Math.max(peak, processMemory(pid)?.rssMiB ?? 0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, () => runOneTask(api, TASK, POLL_LOAD, stats, 120_000)),
+  );
+  done = true;
+  await sampler;
+  return {
+    tasks: IN_FLIGHT,
+    completed: stats.completed,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    worker_rss_before_mib: round(before?.rssMiB),
+    worker_peak_rss_mib: round(peak),
+  };
+}
+
+/** The bare baseline: same server, same worker settings, same remote-activity shape. */
+async function baseline(stack: Stack, shape: BaselineShape) {
+  const taskQueue = `bench-baseline-${process.pid}`;
+  const log = path.join(stack.logDir, 'baseline-worker.log');
+  const worker = spawnTs('bench/baseline-worker.ts', [stack.temporalAddress, taskQueue], {}, log);
+  try {
+    const run = (id: string) =>
+      stack.client.workflow.execute<typeof BaselineWorkflow>('BaselineWorkflow', {
+        taskQueue,
+        workflowId: id,
+        args: [{ before: shape.before, steps: shape.steps, after: shape.after }],
+      });
+    // Warm up (bundling) until the worker answers.
+    for (let i = 0; i < 5; i++) await run(`baseline-warm-${process.pid}-${i}`);
+    const e2e = new Samples();
+    let n = 0;
+    let failures = 0;
+    const elapsed = await closedLoop(CLIENTS, DURATION_MS, async () => {
+      const started = performance.now();
+      try {
+        await run(`baseline-${process.pid}-${n++}`);
+        e2e.add(performance.now() - started);
+      } catch {
+        failures++;
+      }
+    });
+    return {
+      clients: CLIENTS,
+      seconds: Number((elapsed / 1000).toFixed(1)),
+      workflows: e2e.values.length,
+      workflows_per_min: Number(((e2e.values.length / elapsed) * 60_000).toFixed(1)),
+      e2e_p50_ms: round(e2e.pct(50)),
+      e2e_p95_ms: round(e2e.pct(95)),
+      failures,
+    };
+  } finally {
+    await stopChild(worker);
+  }
+}
+
+function summary(stats: TaskRunStats, elapsedMs: number) {
+  return {
+    completed: stats.completed,
+    failures: stats.failures.length,
+    failure_examples: stats.failures.slice(0, 5),
+    ...(elapsedMs
+      ? {
+          clients: CLIENTS,
+          seconds: Number((elapsedMs / 1000).toFixed(1)),
+          tasks_per_min: Number(((stats.completed / elapsedMs) * 60_000).toFixed(1)),
+        }
+      : {}),
+    e2e_p50_ms: round(stats.endToEnd.pct(50)),
+    e2e_p95_ms: round(stats.endToEnd.pct(95)),
+    submit_p50_ms: round(stats.submit.pct(50)),
+    submit_p95_ms: round(stats.submit.pct(95)),
+    get_p50_ms: round(stats.get.pct(50)),
+    get_p95_ms: round(stats.get.pct(95)),
+  };
+}
+
+function round(v: number | undefined): number | null {
+  return v === undefined || !Number.isFinite(v) ? null : Number(v.toFixed(1));
+}
+
+function render(r: Record<string, unknown>): string {
+  const s = r.single as ReturnType<typeof summary>;
+  const l = r.load as ReturnType<typeof summary> & { tasks_per_min: number; seconds: number };
+  const m = r.memory as Record<string, number | string>;
+  const c = r.baseline as Record<string, number> | undefined;
+  const shape = r.task_shape as { remote: number; local: number; events: number };
+  const lines = [
+    `pipeline bench (${r.command}) on ${(r.machine as { cpus: number }).cpus} cores`,
+    `task shape: ${shape.remote} remote activities, ${shape.local} local activities, ${shape.events} history events`,
+    `(a) 1 client, ${s.completed} tasks: end-to-end P50 ${ms(s.e2e_p50_ms!)} P95 ${ms(s.e2e_p95_ms!)}; submit P50 ${ms(s.submit_p50_ms!)} P95 ${ms(s.submit_p95_ms!)}; GET P50 ${ms(s.get_p50_ms!)} P95 ${ms(s.get_p95_ms!)}; failures ${s.failures}`,
+    `(m) ${m.tasks} tasks in flight: worker peak RSS ${m.worker_peak_rss_mib ?? m.note} MiB (before: ${m.worker_rss_before_mib ?? 'n/a'} MiB), ${m.completed} completed in ${m.seconds} s`,
+    `(b) ${CLIENTS} clients, ${l.seconds} s: ${l.tasks_per_min} tasks/min, end-to-end P50 ${ms(l.e2e_p50_ms!)} P95 ${ms(l.e2e_p95_ms!)}; submit P95 ${ms(l.submit_p95_ms!)}; GET P95 ${ms(l.get_p95_ms!)}; failures ${l.failures}`,
+  ];
+  if (c) {
+    lines.push(
+      `(c) bare baseline, ${c.clients} clients, ${c.seconds} s: ${c.workflows_per_min} workflows/min, end-to-end P50 ${ms(c.e2e_p50_ms!)} P95 ${ms(c.e2e_p95_ms!)}; failures ${c.failures}`,
+      `ratio (b)/(c): ${r.ratio_load_to_baseline}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,201 @@
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
+import { DEV_SERVER_ARGS } from '../../src/runtime/dev-server-args';
+import { resolveDevServer } from '../../src/toolchain';
+import { findFreePort } from '../../src/toolchain/wait-for-port';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The system under test, however it was found: started here or already running. */
+export interface Stack {
+  apiUrl: string;
+  temporalAddress: string;
+  client: Client;
+  /** The worker process, when this bench started it (for its RSS). */
+  workerPid?: number;
+  /** Where the processes' logs go. */
+  logDir: string;
+  stop(): Promise<void>;
+}
+
+/** Runs `tsx`-loaded TypeScript in a child node process (one process: its pid is the worker's). */
+export function spawnTs(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  nodeArgs: string[] = [],
+): ChildProcess {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  return child;
+}
+
+/** Stops a child and waits for it to exit (SIGKILL after 10 s). */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Five consecutive free ports for the arms (ARMS_BASE_PORT … +4). */
+async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const servers: net.Server[] = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        const server = net.createServer();
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(base + i, '127.0.0.1', () => resolve());
+        });
+        servers.push(server);
+      }
+      return base;
+    } catch {
+      // taken: try another base
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    }
+  }
+  throw new Error('no run of free ports found for the arms');
+}
+
+/** Polls `url` until it answers 200, or fails naming the log to read. */
+async function waitForOk(url: string, timeoutMs: number, what: string, log: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} was not ready at ${url} within ${timeoutMs / 1000} s; see ${log}`);
+}
+
+/**
+ * Starts the whole system as it would be deployed, each piece its own process: embedded
+ * PostgreSQL and the Temporal dev server (with the flags `npm start` uses), then the services,
+ * the worker and the API (`src/main.ts services|worker|api`), all with default settings.
+ */
+export async function startStack(
+  say: (msg: string) => void,
+  { profileDir }: { profileDir?: string } = {},
+): Promise<Stack> {
+  const config = loadConfig();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'octollm-bench-'));
+  fs.chmodSync(dataDir, 0o755); // embedded PostgreSQL runs as another account under root
+  const logDir = path.join(config.dataDir, 'bench', new Date().toISOString().replace(/[:.]/g, '-'));
+  fs.mkdirSync(logDir, { recursive: true });
+  const stops: (() => Promise<unknown>)[] = [
+    async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+  ];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const [db, server] = await Promise.all([
+      openDatabase({ dataDir: path.join(dataDir, 'pg'), port: await findFreePort() }),
+      resolveDevServer({
+        explicitPath: config.temporal.cliPath,
+        cacheDir: config.temporal.toolchainDir,
+        log: say,
+      }),
+    ]);
+    stops.push(() => db.stop());
+    const temporal = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: server.executable,
+        ip: '127.0.0.1',
+        ui: false,
+        dbFilename: path.join(dataDir, 'temporal.db'),
+        extraArgs: [...DEV_SERVER_ARGS],
+      },
+    });
+    stops.push(() => temporal.teardown());
+    say(`PostgreSQL and the Temporal dev server ${temporal.address} are up`);
+
+    const [apiPort, reflexPort, plannerPort, armsBase] = await Promise.all([
+      findFreePort(),
+      findFreePort(),
+      findFreePort(),
+      freePortRange(5),
+    ]);
+    const env: NodeJS.ProcessEnv = {
+      DATABASE_URL: db.databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_SEARCH_ATTRIBUTES: 'true',
+      TEMPORAL_TASK_QUEUE: 'octollm-bench',
+      API_PORT: String(apiPort),
+      REFLEX_PORT: String(reflexPort),
+      PLANNER_PORT: String(plannerPort),
+      ARMS_BASE_PORT: String(armsBase),
+      OPENAI_API_KEY: '',
+    };
+    const children: ChildProcess[] = [];
+    const start = (role: string) => {
+      const log = path.join(logDir, `${role}.log`);
+      // One folder per role: tsx's loader thread writes a profile of its own beside the main one.
+      const profile = profileDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir, role)}`]
+        : [];
+      const child = spawnTs('src/main.ts', [role], env, log, profile);
+      children.push(child);
+      return { child, log };
+    };
+    stops.push(() => Promise.all(children.map(stopChild)));
+    const services = start('services');
+    await waitForOk(`http://127.0.0.1:${plannerPort}/health`, 60_000, 'services', services.log);
+    const worker = start('worker');
+    const api = start('api');
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitForOk(`${apiUrl}/ready`, 120_000, 'API', api.log);
+    say(`services, worker (pid ${worker.child.pid}) and API ${apiUrl} are up; logs in ${logDir}`);
+    return {
+      apiUrl,
+      temporalAddress: temporal.address,
+      client: new Client({ connection: temporal.connection }),
+      workerPid: worker.child.pid,
+      logDir,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** A stack that is already running: `API_URL` and `TEMPORAL_ADDRESS` (and `WORKER_PID`). */
+export async function existingStack(apiUrl: string): Promise<Stack> {
+  const config = loadConfig();
+  const temporalAddress = config.temporal.address ?? `127.0.0.1:${config.temporal.devServer.port}`;
+  const connection = await Connection.connect({ address: temporalAddress });
+  const logDir = path.join(config.dataDir, 'bench');
+  fs.mkdirSync(logDir, { recursive: true });
+  const pid = Number(process.env.WORKER_PID);
+  return {
+    apiUrl: apiUrl.replace(/\/$/, ''),
+    temporalAddress,
+    client: new Client({ connection, namespace: config.temporal.namespace }),
+    workerPid: Number.isInteger(pid) && pid > 0 ? pid : undefined,
+    logDir,
+    stop: () => connection.close(),
+  };
+}
