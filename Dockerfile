@@ -10,7 +10,8 @@ COPY tsconfig.json tsconfig.build.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY scripts ./scripts
 COPY src ./src
-RUN node scripts/prisma-generate.cjs && npx tsc -p tsconfig.build.json && npm prune --omit=dev
+RUN node scripts/prisma-generate.cjs && npx tsc -p tsconfig.build.json \
+    && node dist/runtime/workflow-bundle.js && npm prune --omit=dev
 
 FROM node:20.20-bookworm-slim
 ENV NODE_ENV=production \

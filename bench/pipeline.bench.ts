@@ -4,9 +4,9 @@
  *   npm run bench:pipeline [-- --clients 50 --duration 180 --single 30 --in-flight 100]
  *   API_URL=http://127.0.0.1:8000 TEMPORAL_ADDRESS=127.0.0.1:7233 [WORKER_PID=…] npm run bench:pipeline
  *
- * Without API_URL it starts the system as deployed, each piece its own process (embedded
- * PostgreSQL, the Temporal dev server with `npm start`'s flags, services, worker, API), with
- * offline arms. Then, in one run:
+ * Without API_URL it compiles the code as `npm run build` does and starts the system as
+ * deployed, each piece its own `node` process (embedded PostgreSQL, the Temporal dev server with
+ * `npm start`'s flags, services, worker, API), with offline arms. Then, in one run:
  *   (a) one client, `--single` tasks in a row: end-to-end, submit and GET latency;
  *   (m) `--in-flight` tasks submitted at once: the worker's peak RSS while they run;
  *   (b) `--clients` clients for `--duration` s: tasks/min, latencies, failures;
@@ -31,7 +31,14 @@ import {
   Samples,
   type TaskRunStats,
 } from './pipeline/load';
-import { existingStack, spawnTs, startStack, stopChild, type Stack } from './pipeline/stack';
+import {
+  buildForBench,
+  existingStack,
+  spawnNode,
+  startStack,
+  stopChild,
+  type Stack,
+} from './pipeline/stack';
 
 /** The README's example task. */
 const TASK = {
@@ -67,6 +74,7 @@ const say = (msg: string) => console.error(`[bench] ${msg}`);
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
 
 async function main(): Promise<void> {
+  buildForBench(say);
   const stack = process.env.API_URL
     ? await existingStack(process.env.API_URL)
     : await startStack(say, { profileDir: opts.profile });
@@ -191,7 +199,7 @@ async function memoryUnderLoad(stack: Stack, api: ReturnType<typeof jsonClient>)
 async function baseline(stack: Stack, shape: BaselineShape) {
   const taskQueue = `bench-baseline-${process.pid}`;
   const log = path.join(stack.logDir, 'baseline-worker.log');
-  const worker = spawnTs('bench/baseline-worker.ts', [stack.temporalAddress, taskQueue], {}, log);
+  const worker = spawnNode('bench/baseline-worker.js', [stack.temporalAddress, taskQueue], {}, log);
   try {
     const run = (id: string) =>
       stack.client.workflow.execute<typeof BaselineWorkflow>('BaselineWorkflow', {

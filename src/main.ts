@@ -1,24 +1,27 @@
-import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime, type Worker } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createActivities } from './activities';
 import { createArmRouter } from './activities/arm-router';
-import { createApiApp } from './api/api-app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { armActivityLimits } from './config/arms';
 import { openDatabase, type Database } from './db/database';
 import { createLogger } from './observability/logger';
 import { ArmHealthMonitor } from './runtime/arm-health';
 import { openTemporal, type TemporalHandle } from './runtime/temporal-connection';
-import {
-  closeServers,
-  DATABASE_SERVICES,
-  listen,
-  SERVICE_NAMES,
-  startServices,
-  type ServiceName,
-} from './runtime/services';
+import { closeServers, listen } from './runtime/listen';
+import { DATABASE_SERVICES, SERVICE_NAMES, type ServiceName } from './runtime/service-names';
 import { createTaskWorker } from './runtime/task-worker';
+// Types only: the modules themselves are loaded on demand below.
+import type * as ApiModule from './api/api-app';
+import type * as ServicesModule from './runtime/services';
+
+// The API and the services are loaded only by the commands that run them, so a worker process
+// does not carry their modules (about 40 MB).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadApi = async (): Promise<typeof ApiModule> => require('./api/api-app');
+const loadServices = async (): Promise<typeof ServicesModule> => require('./runtime/services');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage: octollm <command>
   start              everything: PostgreSQL, Temporal dev server + Web UI, services, worker, API (default)
@@ -64,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
         ? await openDatabase({ ...dbOptions(config), log: say })
         : undefined;
       if (db) stoppers.push(() => db.stop());
+      const { startServices } = await loadServices();
       const running = await startServices(names, config, logger, {}, { prisma: db?.prisma });
       stoppers.push(() => closeServers(running.map((s) => s.server)));
       for (const s of running) say(`${s.name} listening on ${s.url}`);
@@ -95,17 +99,15 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   const temporal = await openTemporal(config, say);
   stoppers.push(() => temporal.close());
 
+  const { startServices } = await loadServices();
   const services = await startServices(SERVICE_NAMES, config, logger, {}, { prisma: db.prisma });
   stoppers.push(() => closeServers(services.map((s) => s.server)));
 
   const { worker, arms } = await createWorker(config, db, temporal, stoppers);
   const running = worker.run();
-  stoppers.push(async () => {
-    // The worker drains by itself on SIGINT/SIGTERM; shut it down only if it has not begun.
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
-  });
+  stoppers.push(() => drain(worker, running));
 
+  const { createApiApp } = await loadApi();
   const api = createApiApp({
     prisma: db.prisma,
     temporal: temporal.client,
@@ -142,6 +144,7 @@ async function startApi(
   const arms = new ArmHealthMonitor(config.services.arms);
   await arms.start();
   stoppers.push(async () => arms.stop());
+  const { createApiApp } = await loadApi();
   const api = createApiApp({
     prisma: db.prisma,
     temporal: temporal.client,
@@ -171,6 +174,7 @@ async function createWorker(
     connection: temporal.nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     activities: createActivities({
       prisma: db.prisma,
       services: config.services,
@@ -191,8 +195,19 @@ async function startWorker(
   const temporal = await openTemporal(config, say, { startDevServer: devServer });
   stoppers.push(() => temporal.close());
   const { worker } = await createWorker(config, db, temporal, stoppers);
+  const running = worker.run();
+  stoppers.push(() => drain(worker, running));
   say(`worker polling task queue ${config.temporal.taskQueue} on ${temporal.address}`);
-  await worker.run();
+  await running;
+}
+
+/**
+ * Waits for the worker to finish its tasks before the connection and database it uses close.
+ * The SDK starts the drain itself on SIGINT/SIGTERM; shut it down only if it has not begun.
+ */
+async function drain(worker: Worker, running: Promise<void>): Promise<void> {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
 }
 
 function banner(

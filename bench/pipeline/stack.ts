@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -25,8 +25,35 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Runs `tsx`-loaded TypeScript in a child node process (one process: its pid is the worker's). */
-export function spawnTs(
+/** The worker's heap settings in temporal-docker-compose.yml and `npm run worker`. */
+export const WORKER_HEAP_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=8'];
+
+/** Where {@link buildForBench} compiles the code under test. */
+export const BUILD_DIR = path.join(ROOT, '.octollm', 'bench-build');
+
+/**
+ * Compiles the code under test as it is deployed (`tsc`, plus the prebuilt workflow bundle, as
+ * `npm run build` and the Dockerfile do), together with the baseline's worker, so both run as
+ * plain `node` processes with the same settings and no TypeScript loader in their memory.
+ */
+export function buildForBench(say: (msg: string) => void): void {
+  say('compiling the code under test (tsc -p tsconfig.bench.json) and bundling the workflows');
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.bench.json'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+  execFileSync(process.execPath, [path.join(BUILD_DIR, 'src/runtime/workflow-bundle.js')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
+/** Runs a compiled script of {@link BUILD_DIR} in a child node process. */
+export function spawnNode(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -34,7 +61,7 @@ export function spawnTs(
   nodeArgs: string[] = [],
 ): ChildProcess {
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(BUILD_DIR, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out],
@@ -93,7 +120,7 @@ async function waitForOk(url: string, timeoutMs: number, what: string, log: stri
 /**
  * Starts the whole system as it would be deployed, each piece its own process: embedded
  * PostgreSQL and the Temporal dev server (with the flags `npm start` uses), then the services,
- * the worker and the API (`src/main.ts services|worker|api`), all with default settings.
+ * the worker and the API (compiled `main.js services|worker|api`), all with default settings.
  */
 export async function startStack(
   say: (msg: string) => void,
@@ -156,7 +183,9 @@ export async function startStack(
       const profile = profileDir
         ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir, role)}`]
         : [];
-      const child = spawnTs('src/main.ts', [role], env, log, profile);
+      // The worker runs with the heap settings the compose file and `npm run worker` give it.
+      const heap = role === 'worker' ? WORKER_HEAP_FLAGS : [];
+      const child = spawnNode('src/main.js', [role], env, log, [...heap, ...profile]);
       children.push(child);
       return { child, log };
     };

@@ -33,6 +33,7 @@ export function createApiApp(deps: ApiDeps): HttpApp {
     name: 'api',
     logger: deps.logger,
     bodyLimit: '256kb',
+    writeLogLevel: 'info',
     ready: () => checkReadiness(deps),
   });
   http.app.get('/', (_req, res) => {

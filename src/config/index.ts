@@ -28,6 +28,7 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_TEST_SERVER_PATH: optionalString,
   TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['auto', 'true', 'false']).default('auto'),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(8000),
@@ -79,6 +80,11 @@ export interface Config {
      */
     searchAttributes: 'auto' | boolean;
     toolchainDir: string;
+    /**
+     * Runs the worker keeps in memory between their workflow tasks (the SDK's sticky cache);
+     * a run beyond it is evicted and replayed from its history on its next task.
+     */
+    maxCachedWorkflows: number;
   };
   api: { host: string; port: number };
   services: {
@@ -190,6 +196,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           ? 'auto'
           : env.TEMPORAL_SEARCH_ATTRIBUTES === 'true',
       toolchainDir: path.join(dataDir, 'toolchain'),
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     },
     api: { host: env.API_HOST, port: env.API_PORT },
     services: {

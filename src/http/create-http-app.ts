@@ -21,6 +21,12 @@ export interface HttpAppOptions {
   ready?: () => Promise<ReadyReport>;
   /** Extra fields for `/health`, e.g. whether an LLM is configured. */
   health?: () => Record<string, unknown>;
+  /**
+   * Level of the access log line of a request that succeeded and changed something (not a GET).
+   * Default `debug`: the services' calls from the worker are routine; the API logs submits and
+   * cancels at `info`. Successful GETs are always `debug` (clients poll), errors `warn`/`error`.
+   */
+  writeLogLevel?: 'info' | 'debug';
 }
 
 /** An Express app with OctoLLM's plumbing, plus its own metrics registry. */
@@ -61,6 +67,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      // Under load a line per poll costs CPU and buries what matters: see writeLogLevel.
+      customLogLevel: (req, res, err) => {
+        if (err || res.statusCode >= 500) return 'error';
+        if (res.statusCode >= 400) return 'warn';
+        return req.method === 'GET' ? 'debug' : (options.writeLogLevel ?? 'debug');
+      },
     }),
   );
   const timing: RequestHandler = (req, res, next) => {

@@ -1,4 +1,5 @@
 import type { Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
 
@@ -17,7 +18,7 @@ const WANTED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
  * registered, e.g. without operator rights: tasks then run without search attributes.
  */
 export async function ensureSearchAttributes(
-  connection: Connection,
+  connection: Pick<Connection | NativeConnection, 'operatorService'>,
   namespace: string,
   log: (msg: string) => void,
 ): Promise<boolean> {

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { SERVICE_ARMS, type Config } from '../config';
+import type { Config } from '../config';
+import { listen } from './listen';
+import type { ServiceName } from './service-names';
 import type { HttpApp } from '../http/create-http-app';
 import { createArmApp } from '../services/arms/arm-app';
 import { createArmDescriptors } from '../services/arms/arm-registry';
@@ -12,11 +14,8 @@ import { createPostgresPlanCache } from '../services/planner/postgres-plan-cache
 import { createTieredPlanCache } from '../services/planner/tiered-plan-cache';
 import { createReflexApp } from '../services/reflex/reflex-app';
 
-/** Every service OctoLLM runs: the Reflex Layer, the Planner Arm and the arms. */
-export const SERVICE_NAMES = ['reflex', 'planner', ...SERVICE_ARMS] as const;
-
-/** Name of one service. */
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, DATABASE_SERVICES, type ServiceName } from './service-names';
+export { listen, closeServers } from './listen';
 
 /** A running service. */
 export interface RunningService {
@@ -30,9 +29,6 @@ export interface ServiceDeps {
   /** Without it the plan cache lives in memory only and the retriever is not ready. */
   prisma?: PrismaClient;
 }
-
-/** Services that need the database. */
-export const DATABASE_SERVICES: readonly ServiceName[] = ['planner', 'retriever'];
 
 /** Builds one service's app from configuration. */
 export function createServiceApp(
@@ -86,40 +82,5 @@ export async function startServices(
       const host = config.services.host === '0.0.0.0' ? '127.0.0.1' : config.services.host;
       return { name, url: `http://${host}:${port}`, server };
     }),
-  );
-}
-
-/** Listens, turning "port in use" into a message that says which variable to change. */
-export function listen(
-  app: HttpApp['app'],
-  port: number,
-  host: string,
-  what: string,
-): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
-    server.once('listening', () => resolve(server));
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') {
-        reject(
-          new Error(
-            `${what}: port ${port} on ${host} is already in use. Stop whatever uses it or choose another port (see the configuration table in README.md).`,
-          ),
-        );
-      } else reject(err);
-    });
-  });
-}
-
-/** Closes HTTP servers, waiting for requests in flight. */
-export async function closeServers(servers: Server[]): Promise<void> {
-  await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          s.closeAllConnections?.();
-        }),
-    ),
   );
 }

@@ -5,6 +5,7 @@ import {
   type WorkflowBundle,
 } from '@temporalio/worker';
 import type { createActivities } from '../activities';
+import { loadWorkflowBundle } from './workflow-bundle';
 
 /** What a task worker needs. */
 export interface TaskWorkerOptions {
@@ -12,8 +13,10 @@ export interface TaskWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: ReturnType<typeof createActivities>;
-  /** A prebuilt bundle (tests bundle once); by default the worker bundles src/workflows. */
+  /** A prebuilt bundle (tests bundle once); by default see {@link loadWorkflowBundle}. */
   workflowBundle?: WorkflowBundle;
+  /** The sticky cache's size (`WORKER_MAX_CACHED_WORKFLOWS`); default 250. */
+  maxCachedWorkflows?: number;
 }
 
 /**
@@ -28,15 +31,17 @@ export const TASK_WORKER_TUNING = {
 } satisfies Partial<WorkerOptions>;
 
 /** Creates the worker that runs TaskWorkflow and its activities. */
-export function createTaskWorker(options: TaskWorkerOptions): Promise<Worker> {
+export async function createTaskWorker(options: TaskWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...TASK_WORKER_TUNING,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+    // Sized on purpose rather than from the heap limit (the SDK's default, ~2 300 on a 4 GB heap):
+    // a cached run costs well under 1 MB (`npm run bench:pipeline`, phase m), and tasks in flight
+    // beyond the cache still run, replayed from their history on each workflow task.
+    maxCachedWorkflows: options.maxCachedWorkflows ?? 250,
+    workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle()),
   });
 }

@@ -68,7 +68,8 @@ export function createReflexApp(options: ReflexAppOptions): HttpApp {
     });
     metrics.record(body.direction, result);
     // Types, categories and counts only: the text and the matched values stay out of the log.
-    logger.info(
+    // Flagged texts at info; safe ones (most of them, several per task) at debug.
+    logger[result.verdict === 'safe' ? 'debug' : 'info'](
       {
         direction: body.direction,
         verdict: result.verdict,

@@ -1,0 +1,55 @@
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+/** Where `npm run build` puts the bundle, beside the compiled code (dist/workflow-bundle.js). */
+const PREBUILT = path.resolve(__dirname, '..', 'workflow-bundle.js');
+
+/** Bundles src/workflows (webpack, via the SDK) into one file. */
+export async function writeWorkflowBundle(outFile: string): Promise<void> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (m: string) => console.warn(m),
+      error: (m: string) => console.error(m),
+    },
+  });
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, code);
+}
+
+/**
+ * The workflow code for the task worker. Bundling loads webpack, whose ~100 MB a process never
+ * gives back, so the worker never bundles in its own process: it uses the bundle `npm run build`
+ * wrote, or (running from source) bundles in a short-lived child process.
+ */
+export async function loadWorkflowBundle(): Promise<WorkflowBundle> {
+  const fromSource = __filename.endsWith('.ts');
+  if (!fromSource && fs.existsSync(PREBUILT)) return { code: fs.readFileSync(PREBUILT, 'utf8') };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'octollm-workflows-'));
+  const outFile = path.join(dir, 'workflow-bundle.js');
+  try {
+    // The child inherits this process's loader flags (tsx when running from source).
+    await promisify(execFile)(process.execPath, [...process.execArgv, __filename, outFile], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: fs.readFileSync(outFile, 'utf8') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const outFile = process.argv[2] ?? PREBUILT;
+  writeWorkflowBundle(outFile).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
