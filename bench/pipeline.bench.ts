@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { temporal } from '@temporalio/proto';
 import type { BaselineWorkflow, BaselineShape } from './baseline-workflows';
 import {
   closedLoop,
@@ -39,6 +40,8 @@ import {
   stopChild,
   type Stack,
 } from './pipeline/stack';
+
+const { EventType } = temporal.api.enums.v1;
 
 /** The README's example task. */
 const TASK = {
@@ -80,7 +83,11 @@ async function main(): Promise<void> {
     : await startStack(say, { profileDir: opts.profile });
   const api = jsonClient(stack.apiUrl, CLIENTS * 2 + 10);
   const report: Record<string, unknown> = {
-    command: `npm run bench:pipeline -- ${process.argv.slice(2).join(' ')}`.trim(),
+    command: [
+      'npm run bench:pipeline',
+      ...(process.argv.length > 2 ? ['--'] : []),
+      ...process.argv.slice(2),
+    ].join(' '),
     machine: { cpus: os.cpus().length, load_before: os.loadavg()[0] },
   };
   try {
@@ -141,7 +148,7 @@ async function taskShape(stack: Stack, api: ReturnType<typeof jsonClient>, taskI
   let local = 0;
   const eventTypes: Record<string, number> = {};
   for (const event of history.events ?? []) {
-    const name = String(event.eventType ?? 'unknown').replace(/^EVENT_TYPE_/, '');
+    const name = (EventType[event.eventType ?? 0] ?? 'unknown').replace(/^EVENT_TYPE_/, '');
     eventTypes[name] = (eventTypes[name] ?? 0) + 1;
     const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
     if (type) remote.push(type);

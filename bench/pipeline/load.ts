@@ -121,8 +121,7 @@ export async function runOneTask(
     await sleep(pollMs);
     let reply: JsonReply;
     try {
-      // A keep-alive socket the server closed just as it was reused: a client retries a GET.
-      reply = await client.get(`/tasks/${id}`).catch(() => client.get(`/tasks/${id}`));
+      reply = await getWithRetry(client, `/tasks/${id}`);
     } catch (err) {
       stats.failures.push({ reason: `get: ${(err as Error).message}`, taskId: id });
       return id;
@@ -147,6 +146,20 @@ export async function runOneTask(
         taskId: id,
       });
       return id;
+    }
+  }
+}
+
+/**
+ * A GET, retried (up to three tries) when the connection breaks: a keep-alive socket the server
+ * closed just as the client reused it, which any polling client shrugs off.
+ */
+async function getWithRetry(client: ReturnType<typeof jsonClient>, path: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.get(path);
+    } catch (err) {
+      if (attempt >= 3) throw err;
     }
   }
 }

@@ -10,6 +10,10 @@ export function listen(
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    // Keep idle connections longer than clients and load balancers do (often 60 s), so a
+    // polling client never reuses a socket the server is closing at that moment.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once('listening', () => resolve(server));
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
