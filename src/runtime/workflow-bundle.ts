@@ -8,19 +8,20 @@ import { promisify } from 'node:util';
 /** Where `npm run build` puts the bundle, beside the compiled code (dist/workflow-bundle.js). */
 const PREBUILT = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
-/** Bundles src/workflows (webpack, via the SDK) into one file. */
-export async function writeWorkflowBundle(outFile: string): Promise<void> {
-  const { code } = await bundleWorkflowCode({
+/** Bundles src/workflows (webpack, via the SDK), saying only what goes wrong. */
+export function bundleTaskWorkflows(
+  onError: (message: string) => void = (m) => console.error(m),
+): Promise<WorkflowBundle> {
+  const quiet = () => undefined;
+  return bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
-    logger: {
-      log: () => undefined,
-      trace: () => undefined,
-      debug: () => undefined,
-      info: () => undefined,
-      warn: (m: string) => console.warn(m),
-      error: (m: string) => console.error(m),
-    },
+    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: onError, error: onError },
   });
+}
+
+/** Writes the bundle to one file, as `npm run build` does for dist/workflow-bundle.js. */
+export async function writeWorkflowBundle(outFile: string): Promise<void> {
+  const { code } = await bundleTaskWorkflows();
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, code);
 }
@@ -36,8 +37,9 @@ export async function loadWorkflowBundle(): Promise<WorkflowBundle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'octollm-workflows-'));
   const outFile = path.join(dir, 'workflow-bundle.js');
   try {
-    // The child inherits this process's loader flags (tsx when running from source).
-    await promisify(execFile)(process.execPath, [...process.execArgv, __filename, outFile], {
+    // From source the child needs a TypeScript loader (tsx, as `npm start` uses).
+    const loader = fromSource ? ['--import', 'tsx'] : [];
+    await promisify(execFile)(process.execPath, [...loader, __filename, outFile], {
       maxBuffer: 16 * 1024 * 1024,
     });
     return { code: fs.readFileSync(outFile, 'utf8') };

@@ -1,4 +1,5 @@
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { bundleTaskWorkflows } from '../../src/runtime/workflow-bundle';
 import { loadConfig } from '../../src/config';
 import { resolveDevServer, resolveTestServer, type ResolvedServer } from '../../src/toolchain';
 
@@ -27,16 +28,6 @@ let bundle: Promise<WorkflowBundle> | undefined;
 
 /** The workflow bundle, built once per test file (bundling takes seconds). */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: {
-      log: () => undefined,
-      trace: () => undefined,
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: (m: string) => log(m),
-    },
-  });
+  bundle ??= bundleTaskWorkflows(log);
   return bundle;
 }
