@@ -11,7 +11,7 @@ export function taskLinks(id: string) {
 }
 
 /** A task row, with its steps, as the API shows it (snake_case, like the request). */
-export function toTaskView(task: Task & { steps: PlanStep[] }) {
+export function toTaskView(task: Task & { steps: Omit<PlanStep, 'output'>[] }) {
   return {
     task_id: task.id,
     status: task.status,
@@ -39,7 +39,7 @@ export function toTaskView(task: Task & { steps: PlanStep[] }) {
 }
 
 /** A plan step without its output (outputs can be large: they are under `/results`). */
-export function toStepView(step: PlanStep) {
+export function toStepView(step: Omit<PlanStep, 'output'>) {
   return {
     id: step.stepId,
     action: step.action,

@@ -122,18 +122,28 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     }
   };
 
+  const taskId = (rawParams: unknown) => parseOrThrow(taskIdParams, rawParams, 'path').id;
+  const found = <T>(id: string, task: T | null): T => {
+    if (!task) throw new AppError('NOT_FOUND', `No task with id ${id}`);
+    return task;
+  };
   const findTask = async (rawParams: unknown) => {
-    const { id } = parseOrThrow(taskIdParams, rawParams, 'path');
+    const id = taskId(rawParams);
     const task = await prisma.task.findUnique({
       where: { id },
       include: { steps: { orderBy: { position: 'asc' } }, result: true },
     });
-    if (!task) throw new AppError('NOT_FOUND', `No task with id ${id}`);
-    return task;
+    return found(id, task);
   };
 
+  // Clients poll this one: one query (relationJoins), without the outputs it does not show.
   router.get('/tasks/:id', async (req, res) => {
-    res.json(toTaskView(await findTask(req.params)));
+    const id = taskId(req.params);
+    const task = await prisma.task.findUnique({
+      where: { id },
+      include: { steps: { orderBy: { position: 'asc' }, omit: { output: true } } },
+    });
+    res.json(toTaskView(found(id, task)));
   });
 
   router.get('/tasks/:id/results', async (req, res) => {
