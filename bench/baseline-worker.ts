@@ -2,20 +2,20 @@
  * The bare-Temporal baseline's worker, run by `npm run bench:pipeline` as a process of its own
  * with the task worker's settings (TASK_WORKER_TUNING).
  *
- *   node --import tsx bench/baseline-worker.ts <temporal address> <task queue>
+ *   node .octollm/bench-build/bench/baseline-worker.js <temporal address> <task queue> [namespace]
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { TASK_WORKER_TUNING } from '../src/runtime/task-worker';
 import { createBaselineActivities } from './baseline-activities';
 
 async function main(): Promise<void> {
-  const [address, taskQueue] = process.argv.slice(2);
+  const [address, taskQueue, namespace = 'default'] = process.argv.slice(2);
   if (!address || !taskQueue) throw new Error('usage: baseline-worker <address> <task queue>');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection,
-    namespace: 'default',
+    namespace,
     taskQueue,
     activities: createBaselineActivities(),
     workflowsPath: require.resolve('./baseline-workflows'),

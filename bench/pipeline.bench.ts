@@ -38,6 +38,7 @@ import {
   spawnNode,
   startStack,
   stopChild,
+  WORKER_HEAP_FLAGS,
   type Stack,
 } from './pipeline/stack';
 
@@ -154,8 +155,10 @@ async function taskShape(stack: Stack, api: ReturnType<typeof jsonClient>, taskI
     if (type) remote.push(type);
     if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') local++;
   }
-  const first = remote.indexOf('executeStep');
-  const last = remote.lastIndexOf('executeStep');
+  // Steps are `runStep` activities (`executeStep` in tasks started before the fast path).
+  const isStep = (type: string) => type === 'runStep' || type === 'executeStep';
+  const first = remote.findIndex(isStep);
+  const last = remote.length - 1 - [...remote].reverse().findIndex(isStep);
   const shape: BaselineShape & {
     remote: number;
     local: number;
@@ -206,7 +209,14 @@ async function memoryUnderLoad(stack: Stack, api: ReturnType<typeof jsonClient>)
 async function baseline(stack: Stack, shape: BaselineShape) {
   const taskQueue = `bench-baseline-${process.pid}`;
   const log = path.join(stack.logDir, 'baseline-worker.log');
-  const worker = spawnNode('bench/baseline-worker.js', [stack.temporalAddress, taskQueue], {}, log);
+  // The same worker settings as the task worker: TASK_WORKER_TUNING and the heap flags.
+  const worker = spawnNode(
+    'bench/baseline-worker.js',
+    [stack.temporalAddress, taskQueue, stack.namespace],
+    {},
+    log,
+    WORKER_HEAP_FLAGS,
+  );
   try {
     const run = (id: string) =>
       stack.client.workflow.execute<typeof BaselineWorkflow>('BaselineWorkflow', {

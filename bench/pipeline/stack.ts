@@ -17,6 +17,7 @@ const ROOT = path.resolve(__dirname, '../..');
 export interface Stack {
   apiUrl: string;
   temporalAddress: string;
+  namespace: string;
   client: Client;
   /** The worker process, when this bench started it (for its RSS). */
   workerPid?: number;
@@ -200,6 +201,7 @@ export async function startStack(
     return {
       apiUrl,
       temporalAddress: temporal.address,
+      namespace: 'default',
       client: new Client({ connection: temporal.connection }),
       workerPid: worker.child.pid,
       logDir,
@@ -222,6 +224,7 @@ export async function existingStack(apiUrl: string): Promise<Stack> {
   return {
     apiUrl: apiUrl.replace(/\/$/, ''),
     temporalAddress,
+    namespace: config.temporal.namespace,
     client: new Client({ connection, namespace: config.temporal.namespace }),
     workerPid: Number.isInteger(pid) && pid > 0 ? pid : undefined,
     logDir,

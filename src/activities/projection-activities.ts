@@ -99,8 +99,10 @@ export function createProjectionActivities(prisma: PrismaClient) {
     },
 
     /**
-     * Records a step's new state, its output and what it cost. With `onlyIfRunning` a step
-     * that has ended already (cancelled by the workflow meanwhile) is left as it is.
+     * Records a step's new state, its output and what it cost. With `attempt`, the write is an
+     * attempt's own: it lands only while that attempt is the step's latest and the step is still
+     * running, so neither a late attempt nor one the workflow has overtaken (cancelled, skipped)
+     * overwrites what the workflow decided.
      */
     async recordStepStatus(input: {
       taskId: string;
@@ -111,7 +113,7 @@ export function createProjectionActivities(prisma: PrismaClient) {
       error?: string;
       tokens?: number;
       costUsd?: number;
-      onlyIfRunning?: boolean;
+      attempt?: number;
     }): Promise<void> {
       const now = new Date();
       const finished = input.status !== 'running' && input.status !== 'waiting';
@@ -128,9 +130,12 @@ export function createProjectionActivities(prisma: PrismaClient) {
         ...(input.status === 'running' ? { startedAt: now } : {}),
         ...(finished ? { completedAt: now } : {}),
       };
-      const { taskId, stepId } = input;
-      if (input.onlyIfRunning) {
-        await prisma.planStep.updateMany({ where: { taskId, stepId, status: 'running' }, data });
+      const { taskId, stepId, attempt } = input;
+      if (attempt !== undefined) {
+        await prisma.planStep.updateMany({
+          where: { taskId, stepId, status: 'running', attempts: attempt },
+          data,
+        });
       } else {
         await prisma.planStep.update({ where: { taskId_stepId: { taskId, stepId } }, data });
       }
@@ -139,7 +144,8 @@ export function createProjectionActivities(prisma: PrismaClient) {
     /**
      * An attempt of a step begins: the step is running, with the attempt number (Temporal counts
      * from 1) and the arm instance serving it; the first attempt stamps when it started. A step
-     * that has ended is left as it is, so a late attempt never reopens it.
+     * an earlier attempt ended but never reported (its worker died) is reopened; one the
+     * workflow ended (cancelled, skipped, or failed for good) is left as it is.
      */
     async recordStepStart(input: {
       taskId: string;
@@ -149,13 +155,39 @@ export function createProjectionActivities(prisma: PrismaClient) {
     }): Promise<void> {
       const { taskId, stepId, attempt, servedBy } = input;
       await prisma.planStep.updateMany({
-        where: { taskId, stepId, status: { in: ['waiting', 'running'] } },
+        where: {
+          taskId,
+          stepId,
+          OR: [
+            { status: { in: ['waiting', 'running'] } },
+            { status: { in: ['completed', 'failed'] }, attempts: { lt: attempt } },
+          ],
+        },
         data: {
           status: 'running',
           attempts: attempt,
           servedBy,
+          completedAt: null,
           ...(attempt === 1 ? { startedAt: new Date() } : {}),
         },
+      });
+    },
+
+    /**
+     * Adds what one arm call cost to its step and returns the step's total so far: every
+     * attempt's spending counts, including one whose result was lost to a later failure.
+     */
+    async addStepUsage(input: {
+      taskId: string;
+      stepId: string;
+      tokens: number;
+      costUsd: number;
+    }): Promise<{ tokens: number; costUsd: number }> {
+      const { taskId, stepId } = input;
+      return prisma.planStep.update({
+        where: { taskId_stepId: { taskId, stepId } },
+        data: { tokens: { increment: input.tokens }, costUsd: { increment: input.costUsd } },
+        select: { tokens: true, costUsd: true },
       });
     },
 
@@ -191,7 +223,7 @@ const PERMANENT_PG_STATES = ['22P05', '22021', '22P02', '22001'];
  * Wraps every writer so that data errors fail the activity for good instead of being retried
  * until the task's time budget runs out; connection errors stay retryable.
  */
-function permanentOnBadData<T extends Record<string, (input: never) => Promise<void>>>(
+function permanentOnBadData<T extends Record<string, (input: never) => Promise<unknown>>>(
   writers: T,
 ): T {
   return Object.fromEntries(
@@ -199,7 +231,7 @@ function permanentOnBadData<T extends Record<string, (input: never) => Promise<v
       name,
       async (input: never) => {
         try {
-          await write(input);
+          return await write(input);
         } catch (err) {
           const code = (err as { code?: unknown }).code;
           const text = String((err as Error).message);

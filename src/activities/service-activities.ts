@@ -59,6 +59,7 @@ export interface StepOutcome {
   /** The screened output to pass on, inline or by reference; absent when blocked. */
   output?: unknown;
   summary?: string;
+  /** What the step has cost so far, every attempt's arm calls included. */
   usage: ArmExecuteResponse['usage'];
 }
 
@@ -264,20 +265,20 @@ export function createServiceActivities(
         const attempt = Context.current().info.attempt;
         await projection.recordStepStart({ taskId, stepId, attempt, servedBy: target.name });
         const answer = await callArm(target, input, signal);
+        // Counted at once: if screening or a write fails now, the retry calls the arm again.
+        const spent = await projection.addStepUsage({
+          taskId,
+          stepId,
+          tokens: answer.usage.tokens,
+          costUsd: answer.usage.cost_usd,
+        });
+        const usage = { tokens: spent.tokens, cost_usd: spent.costUsd };
         const output = await outputs.keepSmall(taskId, stepId, answer.output);
         const check = await screenOutput(taskId, stepId, output);
-        const usage = { tokens: answer.usage.tokens, costUsd: answer.usage.cost_usd };
         if (check.verdict === 'blocked') {
           const error = `output blocked: ${check.reason}`;
-          await projection.recordStepStatus({
-            taskId,
-            stepId,
-            status: 'failed',
-            error,
-            ...usage,
-            onlyIfRunning: true,
-          });
-          return { verdict: 'blocked', reason: check.reason, usage: answer.usage };
+          await projection.recordStepStatus({ taskId, stepId, status: 'failed', error, attempt });
+          return { verdict: 'blocked', reason: check.reason, usage };
         }
         await projection.recordStepStatus({
           taskId,
@@ -285,15 +286,14 @@ export function createServiceActivities(
           status: 'completed',
           output: check.output,
           summary: answer.summary,
-          ...usage,
-          onlyIfRunning: true,
+          attempt,
         });
         return {
           verdict: check.verdict,
           reason: check.reason,
           output: check.output,
           summary: answer.summary,
-          usage: answer.usage,
+          usage,
         };
       });
     },

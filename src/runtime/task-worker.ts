@@ -28,6 +28,11 @@ export const TASK_WORKER_TUNING = {
   // least every 2 s (instead of up to 80% of the heartbeat timeout) stops a cancelled
   // task's in-flight HTTP call within seconds.
   maxHeartbeatThrottleInterval: '2 seconds',
+  // Sized on purpose rather than from the heap limit (the SDK's default, ~2 300 on a 4 GB heap):
+  // a cached run costs well under 1 MB (`npm run bench:pipeline`, phase m), and tasks in flight
+  // beyond the cache still run, replayed from their history on each workflow task.
+  // WORKER_MAX_CACHED_WORKFLOWS overrides it.
+  maxCachedWorkflows: 250,
 } satisfies Partial<WorkerOptions>;
 
 /** Creates the worker that runs TaskWorkflow and its activities. */
@@ -38,10 +43,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...TASK_WORKER_TUNING,
-    // Sized on purpose rather than from the heap limit (the SDK's default, ~2 300 on a 4 GB heap):
-    // a cached run costs well under 1 MB (`npm run bench:pipeline`, phase m), and tasks in flight
-    // beyond the cache still run, replayed from their history on each workflow task.
-    maxCachedWorkflows: options.maxCachedWorkflows ?? 250,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? TASK_WORKER_TUNING.maxCachedWorkflows,
     workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle()),
   });
 }

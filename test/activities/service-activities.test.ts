@@ -388,3 +388,46 @@ test('recordTaskStatus writes the plan with `running` and the result with `compl
   expect(untouched.status).toBe('planning');
   expect(await db.prisma.planStep.count({ where: { taskId: other } })).toBe(0);
 });
+
+test('a retry after an attempt that ended the step but never reported replaces its result', async () => {
+  const taskId = '6f7a8b9c-0d1e-4f2a-8b3c-5d6e7f8a9b0c';
+  const acts = activities();
+  await createTaskWithPlan(taskId, acts);
+  script.set('/reflex/process', { status: 200, body: verdict('safe') });
+  const input = { taskId, goal: 'g', step: samplePlan().steps[0]!, inputs: {}, budgetLeft };
+  // Attempt 1 completes and writes its row, but its worker dies before Temporal hears of it.
+  script.set('/arm/execute', armAnswer('first answer'));
+  await new MockActivityEnvironment({ attempt: 1 }, quiet).run(acts.runStep, input);
+  // Attempt 2 runs the step again: the row shows what the workflow will use, and both calls count.
+  script.set('/arm/execute', armAnswer('second answer'));
+  const outcome: StepOutcome = await new MockActivityEnvironment({ attempt: 2 }, quiet).run(
+    acts.runStep,
+    input,
+  );
+  expect(outcome.output).toBe('second answer');
+  expect(outcome.usage).toEqual({ tokens: 14, cost_usd: 0.004 });
+  const row = await db.prisma.planStep.findUniqueOrThrow({
+    where: { taskId_stepId: { taskId, stepId: 's1' } },
+  });
+  expect(row).toMatchObject({
+    status: 'completed',
+    output: 'second answer',
+    attempts: 2,
+    tokens: 14,
+  });
+  // A write of attempt 1 arriving late no longer lands.
+  await acts.recordStepStatus({
+    taskId,
+    stepId: 's1',
+    status: 'failed',
+    error: 'late',
+    attempt: 1,
+  });
+  expect(
+    (
+      await db.prisma.planStep.findUniqueOrThrow({
+        where: { taskId_stepId: { taskId, stepId: 's1' } },
+      })
+    ).status,
+  ).toBe('completed');
+});

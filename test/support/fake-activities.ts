@@ -101,6 +101,9 @@ export function fakeActivities(options: FakeOptions = {}): {
     },
     async recordStepAttempt() {},
     async recordStepStart() {},
+    async addStepUsage(input) {
+      return { tokens: input.tokens, costUsd: input.costUsd };
+    },
     async recordResult(input) {
       recorded.result = { output: input.output, summary: input.summary };
     },
