@@ -180,13 +180,13 @@ export async function closedLoop(
   return performance.now() - started;
 }
 
-/** Resident memory of a process (Linux), in MiB: now and its peak so far. */
-export function processMemory(pid: number): { rssMiB: number; hwmMiB: number } | undefined {
+/** Resident memory of a process (Linux), in MiB. */
+export function processMemory(pid: number): { rssMiB: number } | undefined {
   try {
     const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) =>
       Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
-    return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 };
+    return { rssMiB: kb('VmRSS') / 1024 };
   } catch {
     return undefined;
   }

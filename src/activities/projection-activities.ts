@@ -145,16 +145,17 @@ export function createProjectionActivities(prisma: PrismaClient) {
      * An attempt of a step begins: the step is running, with the attempt number (Temporal counts
      * from 1) and the arm instance serving it; the first attempt stamps when it started. A step
      * an earlier attempt ended but never reported (its worker died) is reopened; one the
-     * workflow ended (cancelled, skipped, or failed for good) is left as it is.
+     * workflow ended (cancelled, skipped, or failed for good) is left as it is. Returns what
+     * earlier attempts of the step have spent (zero when the step was left as it is).
      */
     async recordStepStart(input: {
       taskId: string;
       stepId: string;
       attempt: number;
       servedBy: string;
-    }): Promise<void> {
+    }): Promise<{ tokens: number; costUsd: number }> {
       const { taskId, stepId, attempt, servedBy } = input;
-      await prisma.planStep.updateMany({
+      const [row] = await prisma.planStep.updateManyAndReturn({
         where: {
           taskId,
           stepId,
@@ -170,24 +171,25 @@ export function createProjectionActivities(prisma: PrismaClient) {
           completedAt: null,
           ...(attempt === 1 ? { startedAt: new Date() } : {}),
         },
+        select: { tokens: true, costUsd: true },
       });
+      return row ?? { tokens: 0, costUsd: 0 };
     },
 
     /**
-     * Adds what one arm call cost to its step and returns the step's total so far: every
-     * attempt's spending counts, including one whose result was lost to a later failure.
+     * Adds what an arm call cost to its step, for an attempt that fails after the call: the retry
+     * calls the arm again, and both calls count.
      */
     async addStepUsage(input: {
       taskId: string;
       stepId: string;
       tokens: number;
       costUsd: number;
-    }): Promise<{ tokens: number; costUsd: number }> {
+    }): Promise<void> {
       const { taskId, stepId } = input;
-      return prisma.planStep.update({
+      await prisma.planStep.update({
         where: { taskId_stepId: { taskId, stepId } },
         data: { tokens: { increment: input.tokens }, costUsd: { increment: input.costUsd } },
-        select: { tokens: true, costUsd: true },
       });
     },
 

@@ -52,12 +52,7 @@ export interface StepInput {
 }
 
 /** How a step run by {@link createServiceActivities} `runStep` ended; already in the projection. */
-export interface StepOutcome {
-  verdict: ReflexResponse['verdict'];
-  /** Screening categories and PII types, never the text. */
-  reason: string;
-  /** The screened output to pass on, inline or by reference; absent when blocked. */
-  output?: unknown;
+export interface StepOutcome extends ScreenedOutput {
   summary?: string;
   /** What the step has cost so far, every attempt's arm calls included. */
   usage: ArmExecuteResponse['usage'];
@@ -263,38 +258,40 @@ export function createServiceActivities(
       return withHeartbeats(async (signal) => {
         const target = router.route(step.arm);
         const attempt = Context.current().info.attempt;
-        await projection.recordStepStart({ taskId, stepId, attempt, servedBy: target.name });
-        const answer = await callArm(target, input, signal);
-        // Counted at once: if screening or a write fails now, the retry calls the arm again.
-        const spent = await projection.addStepUsage({
+        const before = await projection.recordStepStart({
           taskId,
           stepId,
-          tokens: answer.usage.tokens,
-          costUsd: answer.usage.cost_usd,
-        });
-        const usage = { tokens: spent.tokens, cost_usd: spent.costUsd };
-        const output = await outputs.keepSmall(taskId, stepId, answer.output);
-        const check = await screenOutput(taskId, stepId, output);
-        if (check.verdict === 'blocked') {
-          const error = `output blocked: ${check.reason}`;
-          await projection.recordStepStatus({ taskId, stepId, status: 'failed', error, attempt });
-          return { verdict: 'blocked', reason: check.reason, usage };
-        }
-        await projection.recordStepStatus({
-          taskId,
-          stepId,
-          status: 'completed',
-          output: check.output,
-          summary: answer.summary,
           attempt,
+          servedBy: target.name,
         });
-        return {
-          verdict: check.verdict,
-          reason: check.reason,
-          output: check.output,
-          summary: answer.summary,
-          usage,
+        const answer = await callArm(target, input, signal);
+        // What the step has cost so far, this call and every earlier attempt's included.
+        const usage = {
+          tokens: before.tokens + answer.usage.tokens,
+          cost_usd: before.costUsd + answer.usage.cost_usd,
         };
+        const spent = { taskId, stepId, attempt, tokens: usage.tokens, costUsd: usage.cost_usd };
+        try {
+          const output = await outputs.keepSmall(taskId, stepId, answer.output);
+          const check = await screenOutput(taskId, stepId, output);
+          if (check.verdict === 'blocked') {
+            const error = `output blocked: ${check.reason}`;
+            await projection.recordStepStatus({ ...spent, status: 'failed', error });
+            return { verdict: 'blocked', reason: check.reason, usage };
+          }
+          await projection.recordStepStatus({
+            ...spent,
+            status: 'completed',
+            output: check.output,
+            summary: answer.summary,
+          });
+          return { ...check, summary: answer.summary, usage };
+        } catch (err) {
+          // The arm was paid for even though the attempt fails: the retry calls it again.
+          const { tokens, cost_usd: costUsd } = answer.usage;
+          await projection.addStepUsage({ taskId, stepId, tokens, costUsd }).catch(() => undefined);
+          throw err;
+        }
       });
     },
   };

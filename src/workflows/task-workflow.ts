@@ -256,9 +256,13 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
   };
 
   /** Adds a step's usage and stops the run once the token or cost budget is exceeded. */
-  const charge = (step: PlanStep, usage: { tokens: number; cost_usd: number }) => {
+  const addUsage = (usage: { tokens: number; cost_usd: number }) => {
     progress.usage.tokens += usage.tokens;
     progress.usage.cost_usd += usage.cost_usd;
+  };
+
+  /** Stops the run once the token or cost budget is exceeded, naming the step that did it. */
+  const checkBudget = (step: PlanStep) => {
     const { tokens, cost_usd } = progress.usage;
     if (!stopping && (tokens > spec.budget.max_tokens || cost_usd > spec.budget.max_cost_usd)) {
       failures.push(
@@ -292,15 +296,14 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
   const runOneFast = async (step: PlanStep, entry: StepProgress): Promise<void> => {
     const { runStep } = stepActivitiesFor(armLimits, step.arm);
     const outcome = await runStep(stepInput(step));
+    addUsage(outcome.usage);
     if (outcome.verdict === 'blocked') {
-      progress.usage.tokens += outcome.usage.tokens;
-      progress.usage.cost_usd += outcome.usage.cost_usd;
       blockedBy(step, entry, outcome.reason);
       return;
     }
     result.outputs[step.id] = outcome.output;
     entry.state = 'completed';
-    charge(step, outcome.usage);
+    checkBudget(step);
   };
 
   /** Tasks started before the fast path: four remote activities per step. */
@@ -308,8 +311,7 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
     await projection.recordStepStatus({ taskId, stepId: step.id, status: 'running' });
     const { executeStep } = stepActivitiesFor(armLimits, step.arm);
     const answer = await executeStep(stepInput(step));
-    progress.usage.tokens += answer.usage.tokens;
-    progress.usage.cost_usd += answer.usage.cost_usd;
+    addUsage(answer.usage);
 
     // Large outputs arrive as references: the history holds only what fits comfortably.
     const check = await screenStepOutput({ taskId, stepId: step.id, output: answer.output });
@@ -329,7 +331,7 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
       tokens: answer.usage.tokens,
       costUsd: answer.usage.cost_usd,
     });
-    charge(step, { tokens: 0, cost_usd: 0 });
+    checkBudget(step);
   };
   const runOne = fast ? runOneFast : runOneClassic;
 

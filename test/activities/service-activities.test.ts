@@ -270,20 +270,30 @@ const armAnswer = (output: unknown) => ({
   },
 });
 
+/** Runs step s1 of the sample plan as attempt `attempt` of runStep. */
+function runStepOne(
+  acts: ReturnType<typeof activities>,
+  taskId: string,
+  attempt = 1,
+): Promise<StepOutcome> {
+  const input = { taskId, goal: 'g', step: samplePlan().steps[0]!, inputs: {}, budgetLeft };
+  return new MockActivityEnvironment({ attempt }, quiet).run(acts.runStep, input);
+}
+
+/** Step s1's projection row. */
+function stepOneRow(taskId: string) {
+  return db.prisma.planStep.findUniqueOrThrow({
+    where: { taskId_stepId: { taskId, stepId: 's1' } },
+  });
+}
+
 test('runStep runs, screens and records a step in one activity', async () => {
   const taskId = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
   const acts = activities();
   await createTaskWithPlan(taskId, acts);
   script.set('/arm/execute', armAnswer('found it'));
   script.set('/reflex/process', { status: 200, body: verdict('safe') });
-  const env = new MockActivityEnvironment({ attempt: 2 }, quiet);
-  const outcome: StepOutcome = await env.run(acts.runStep, {
-    taskId,
-    goal: 'g',
-    step: samplePlan().steps[0]!,
-    inputs: {},
-    budgetLeft,
-  });
+  const outcome: StepOutcome = await runStepOne(acts, taskId, 2);
   expect(outcome).toMatchObject({ verdict: 'safe', output: 'found it', summary: 'done' });
   expect(outcome.usage).toEqual({ tokens: 7, cost_usd: 0.002 });
   // The output was screened as an output, with the task id, before anything else saw it.
@@ -293,9 +303,7 @@ test('runStep runs, screens and records a step in one activity', async () => {
     direction: 'output',
     context: { task_id: taskId },
   });
-  const row = await db.prisma.planStep.findUniqueOrThrow({
-    where: { taskId_stepId: { taskId, stepId: 's1' } },
-  });
+  const row = await stepOneRow(taskId);
   expect(row).toMatchObject({ status: 'completed', output: 'found it', attempts: 2, tokens: 7 });
   expect(row.servedBy).toBe('retriever');
   expect(row.completedAt).not.toBeNull();
@@ -310,22 +318,11 @@ test('runStep records a blocked output as a failed step and passes nothing on', 
     status: 200,
     body: verdict('blocked', ['instruction_override']),
   });
-  const outcome: StepOutcome = await new MockActivityEnvironment(undefined, quiet).run(
-    acts.runStep,
-    {
-      taskId,
-      goal: 'g',
-      step: samplePlan().steps[0]!,
-      inputs: {},
-      budgetLeft,
-    },
-  );
+  const outcome: StepOutcome = await runStepOne(acts, taskId);
   expect(outcome.verdict).toBe('blocked');
   expect(outcome.output).toBeUndefined();
   expect(outcome.reason).toContain('instruction_override');
-  const row = await db.prisma.planStep.findUniqueOrThrow({
-    where: { taskId_stepId: { taskId, stepId: 's1' } },
-  });
+  const row = await stepOneRow(taskId);
   expect(row.status).toBe('failed');
   expect(row.error).toContain('output blocked');
   expect(row.output).toBeNull();
@@ -339,16 +336,8 @@ test('runStep leaves a step the workflow has ended as it is', async () => {
   script.set('/reflex/process', { status: 200, body: verdict('safe') });
   // The workflow cancelled the step (a local activity) before this late attempt finished.
   await acts.recordStepStatus({ taskId, stepId: 's1', status: 'cancelled' });
-  await new MockActivityEnvironment(undefined, quiet).run(acts.runStep, {
-    taskId,
-    goal: 'g',
-    step: samplePlan().steps[0]!,
-    inputs: {},
-    budgetLeft,
-  });
-  const row = await db.prisma.planStep.findUniqueOrThrow({
-    where: { taskId_stepId: { taskId, stepId: 's1' } },
-  });
+  await runStepOne(acts, taskId);
+  const row = await stepOneRow(taskId);
   expect(row.status).toBe('cancelled');
   expect(row.output).toBeNull();
 });
@@ -394,21 +383,15 @@ test('a retry after an attempt that ended the step but never reported replaces i
   const acts = activities();
   await createTaskWithPlan(taskId, acts);
   script.set('/reflex/process', { status: 200, body: verdict('safe') });
-  const input = { taskId, goal: 'g', step: samplePlan().steps[0]!, inputs: {}, budgetLeft };
   // Attempt 1 completes and writes its row, but its worker dies before Temporal hears of it.
   script.set('/arm/execute', armAnswer('first answer'));
-  await new MockActivityEnvironment({ attempt: 1 }, quiet).run(acts.runStep, input);
+  await runStepOne(acts, taskId, 1);
   // Attempt 2 runs the step again: the row shows what the workflow will use, and both calls count.
   script.set('/arm/execute', armAnswer('second answer'));
-  const outcome: StepOutcome = await new MockActivityEnvironment({ attempt: 2 }, quiet).run(
-    acts.runStep,
-    input,
-  );
+  const outcome: StepOutcome = await runStepOne(acts, taskId, 2);
   expect(outcome.output).toBe('second answer');
   expect(outcome.usage).toEqual({ tokens: 14, cost_usd: 0.004 });
-  const row = await db.prisma.planStep.findUniqueOrThrow({
-    where: { taskId_stepId: { taskId, stepId: 's1' } },
-  });
+  const row = await stepOneRow(taskId);
   expect(row).toMatchObject({
     status: 'completed',
     output: 'second answer',
@@ -423,11 +406,5 @@ test('a retry after an attempt that ended the step but never reported replaces i
     error: 'late',
     attempt: 1,
   });
-  expect(
-    (
-      await db.prisma.planStep.findUniqueOrThrow({
-        where: { taskId_stepId: { taskId, stepId: 's1' } },
-      })
-    ).status,
-  ).toBe('completed');
+  expect((await stepOneRow(taskId)).status).toBe('completed');
 });

@@ -100,10 +100,10 @@ export function fakeActivities(options: FakeOptions = {}): {
       recorded.stepEvents.push(`${input.stepId}:${input.status}`);
     },
     async recordStepAttempt() {},
-    async recordStepStart() {},
-    async addStepUsage(input) {
-      return { tokens: input.tokens, costUsd: input.costUsd };
+    async recordStepStart() {
+      return { tokens: 0, costUsd: 0 };
     },
+    async addStepUsage() {},
     async recordResult(input) {
       recorded.result = { output: input.output, summary: input.summary };
     },
