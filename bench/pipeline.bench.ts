@@ -1,7 +1,7 @@
 /**
  * The task pipeline end to end, against a bare-Temporal baseline measured in the same run.
  *
- *   npm run bench:pipeline [-- --clients 50 --duration 180 --single 30 --in-flight 100]
+ *   npm run bench:pipeline [-- --clients 50 --duration 180 --single 30 --in-flight 100 --poll MS]
  *   API_URL=http://127.0.0.1:8000 TEMPORAL_ADDRESS=127.0.0.1:7233 [WORKER_PID=…] npm run bench:pipeline
  *
  * Without API_URL it compiles the code as `npm run build` does and starts the system as
@@ -13,6 +13,8 @@
  *   (c) the bare baseline: a workflow with the same number and shape of remote activities as a
  *       task (read from a real task's history), each a no-op, on the same server with the same
  *       worker settings, driven by as many clients for as long; and the ratio of (b) to (c).
+ * Clients follow their task as the CLI does: one read, then `GET /tasks/:id?wait=` until it
+ * ends; `--poll MS` makes them poll `GET /tasks/:id` every MS instead (200 is a typical UI).
  * The task is the README's 5-step example. Figures are printed and written as JSON beside the
  * processes' logs.
  */
@@ -30,6 +32,7 @@ import {
   processMemory,
   runOneTask,
   Samples,
+  type FollowMode,
   type TaskRunStats,
 } from './pipeline/load';
 import {
@@ -60,8 +63,8 @@ const { values: opts } = parseArgs({
     duration: { type: 'string', default: '180' },
     single: { type: 'string', default: '30' },
     'in-flight': { type: 'string', default: '100' },
-    'poll-ms-single': { type: 'string', default: '10' },
-    'poll-ms-load': { type: 'string', default: '200' },
+    /** Poll every this many ms instead of watching. */
+    poll: { type: 'string' },
     'skip-baseline': { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of each process it starts into this folder. */
     profile: { type: 'string' },
@@ -71,8 +74,7 @@ const CLIENTS = Number(opts.clients);
 const DURATION_MS = Number(opts.duration) * 1000;
 const SINGLE = Number(opts.single);
 const IN_FLIGHT = Number(opts['in-flight']);
-const POLL_SINGLE = Number(opts['poll-ms-single']);
-const POLL_LOAD = Number(opts['poll-ms-load']);
+const FOLLOW: FollowMode = opts.poll ? { pollMs: Number(opts.poll) } : 'watch';
 
 const say = (msg: string) => console.error(`[bench] ${msg}`);
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
@@ -90,12 +92,13 @@ async function main(): Promise<void> {
       ...process.argv.slice(2),
     ].join(' '),
     machine: { cpus: os.cpus().length, load_before: os.loadavg()[0] },
+    clients_follow_by: opts.poll ? `polling every ${opts.poll} ms` : 'watching (GET ?wait=)',
   };
   try {
     say('warming up (bundling, caches): 5 tasks');
     const warm = newStats();
     let sampleId: string | undefined;
-    for (let i = 0; i < 5; i++) sampleId = await runOneTask(api, TASK, 20, warm, 180_000);
+    for (let i = 0; i < 5; i++) sampleId = await runOneTask(api, TASK, FOLLOW, warm, 180_000);
     if (warm.failures.length || !sampleId) {
       throw new Error(`warm-up tasks failed: ${JSON.stringify(warm.failures.slice(0, 3))}`);
     }
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
 
     say(`(a) one client, ${SINGLE} tasks in a row`);
     const single = newStats();
-    for (let i = 0; i < SINGLE; i++) await runOneTask(api, TASK, POLL_SINGLE, single);
+    for (let i = 0; i < SINGLE; i++) await runOneTask(api, TASK, FOLLOW, single);
     report.single = summary(single, 0);
 
     say(`(m) ${IN_FLIGHT} tasks at once, sampling the worker's memory`);
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
     say(`(b) ${CLIENTS} clients for ${DURATION_MS / 1000} s`);
     const load = newStats();
     const loadMs = await closedLoop(CLIENTS, DURATION_MS, () =>
-      runOneTask(api, TASK, POLL_LOAD, load),
+      runOneTask(api, TASK, FOLLOW, load),
     );
     report.load = summary(load, loadMs);
 
@@ -192,7 +195,7 @@ async function memoryUnderLoad(stack: Stack, api: ReturnType<typeof jsonClient>)
   })();
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, () => runOneTask(api, TASK, POLL_LOAD, stats, 120_000)),
+    Array.from({ length: IN_FLIGHT }, () => runOneTask(api, TASK, FOLLOW, stats, 120_000)),
   );
   done = true;
   await sampler;
@@ -270,6 +273,8 @@ function summary(stats: TaskRunStats, elapsedMs: number) {
     submit_p95_ms: round(stats.submit.pct(95)),
     get_p50_ms: round(stats.get.pct(50)),
     get_p95_ms: round(stats.get.pct(95)),
+    gets: stats.get.values.length,
+    watch_replies: stats.watches,
   };
 }
 
@@ -284,11 +289,11 @@ function render(r: Record<string, unknown>): string {
   const c = r.baseline as Record<string, number> | undefined;
   const shape = r.task_shape as { remote: number; local: number; events: number };
   const lines = [
-    `pipeline bench (${r.command}) on ${(r.machine as { cpus: number }).cpus} cores`,
+    `pipeline bench (${r.command}) on ${(r.machine as { cpus: number }).cpus} cores; clients follow tasks by ${r.clients_follow_by}`,
     `task shape: ${shape.remote} remote activities, ${shape.local} local activities, ${shape.events} history events`,
-    `(a) 1 client, ${s.completed} tasks: end-to-end P50 ${ms(s.e2e_p50_ms!)} P95 ${ms(s.e2e_p95_ms!)}; submit P50 ${ms(s.submit_p50_ms!)} P95 ${ms(s.submit_p95_ms!)}; GET P50 ${ms(s.get_p50_ms!)} P95 ${ms(s.get_p95_ms!)}; failures ${s.failures}`,
+    `(a) 1 client, ${s.completed} tasks: end-to-end P50 ${ms(s.e2e_p50_ms!)} P95 ${ms(s.e2e_p95_ms!)}; submit P50 ${ms(s.submit_p50_ms!)} P95 ${ms(s.submit_p95_ms!)}; GET P50 ${ms(s.get_p50_ms!)} P95 ${ms(s.get_p95_ms!)} (${s.gets} GETs, ${s.watch_replies} watch replies); failures ${s.failures}`,
     `(m) ${m.tasks} tasks in flight: worker peak RSS ${m.worker_peak_rss_mib ?? m.note} MiB (before: ${m.worker_rss_before_mib ?? 'n/a'} MiB), ${m.completed} completed in ${m.seconds} s`,
-    `(b) ${CLIENTS} clients, ${l.seconds} s: ${l.tasks_per_min} tasks/min, end-to-end P50 ${ms(l.e2e_p50_ms!)} P95 ${ms(l.e2e_p95_ms!)}; submit P95 ${ms(l.submit_p95_ms!)}; GET P95 ${ms(l.get_p95_ms!)}; failures ${l.failures}`,
+    `(b) ${CLIENTS} clients, ${l.seconds} s: ${l.tasks_per_min} tasks/min, end-to-end P50 ${ms(l.e2e_p50_ms!)} P95 ${ms(l.e2e_p95_ms!)}; submit P95 ${ms(l.submit_p95_ms!)}; GET P95 ${ms(l.get_p95_ms!)} (${l.gets} GETs, ${l.watch_replies} watch replies); failures ${l.failures}`,
   ];
   if (c) {
     lines.push(

@@ -6,6 +6,7 @@ import { createArmRouter } from './activities/arm-router';
 import { ConfigError, loadConfig, type Config } from './config';
 import { armActivityLimits } from './config/arms';
 import { openDatabase, type Database } from './db/database';
+import { listenForTaskChanges } from './db/task-changes';
 import { createLogger } from './observability/logger';
 import { ArmHealthMonitor } from './runtime/arm-health';
 import { openTemporal, type TemporalHandle } from './runtime/temporal-connection';
@@ -107,9 +108,12 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   const running = worker.run();
   stoppers.push(() => drain(worker, running));
 
+  const taskChanges = await listenForTaskChanges(db.databaseUrl, logger.child({ component: 'db' }));
+  stoppers.push(() => taskChanges.close());
   const { createApiApp } = await loadApi();
   const api = createApiApp({
     prisma: db.prisma,
+    taskChanges,
     temporal: temporal.client,
     taskQueue: config.temporal.taskQueue,
     logger,
@@ -144,9 +148,12 @@ async function startApi(
   const arms = new ArmHealthMonitor(config.services.arms);
   await arms.start();
   stoppers.push(async () => arms.stop());
+  const taskChanges = await listenForTaskChanges(db.databaseUrl, logger.child({ component: 'db' }));
+  stoppers.push(() => taskChanges.close());
   const { createApiApp } = await loadApi();
   const api = createApiApp({
     prisma: db.prisma,
+    taskChanges,
     temporal: temporal.client,
     taskQueue: config.temporal.taskQueue,
     logger,

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 export interface JsonReply {
   status: number;
   body: Record<string, unknown>;
+  headers: http.IncomingHttpHeaders;
   ms: number;
 }
 
@@ -13,7 +14,12 @@ export interface JsonReply {
 export function jsonClient(baseUrl: string, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const url = new URL(baseUrl);
-  const call = (method: string, path: string, body?: unknown): Promise<JsonReply> =>
+  const call = (
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<JsonReply> =>
     new Promise((resolve, reject) => {
       const started = performance.now();
       const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -26,7 +32,7 @@ export function jsonClient(baseUrl: string, maxSockets: number) {
           path,
           headers: payload
             ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : {},
+            : extraHeaders,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -35,11 +41,16 @@ export function jsonClient(baseUrl: string, maxSockets: number) {
             const text = Buffer.concat(chunks).toString('utf8');
             let parsed: Record<string, unknown> = {};
             try {
-              parsed = JSON.parse(text) as Record<string, unknown>;
+              if (text) parsed = JSON.parse(text) as Record<string, unknown>;
             } catch {
               parsed = { raw: text.slice(0, 200) };
             }
-            resolve({ status: res.statusCode ?? 0, body: parsed, ms: performance.now() - started });
+            resolve({
+              status: res.statusCode ?? 0,
+              body: parsed,
+              headers: res.headers,
+              ms: performance.now() - started,
+            });
           });
           res.on('error', reject);
         },
@@ -49,7 +60,7 @@ export function jsonClient(baseUrl: string, maxSockets: number) {
     });
   return {
     post: (path: string, body: unknown) => call('POST', path, body),
-    get: (path: string) => call('GET', path),
+    get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
     close: () => agent.destroy(),
   };
 }
@@ -74,6 +85,8 @@ export interface TaskRunStats {
   endToEnd: Samples;
   submit: Samples;
   get: Samples;
+  /** Watch replies (`GET /tasks/:id?wait=`), when the clients watch instead of polling. */
+  watches: number;
   completed: number;
   failures: { reason: string; taskId?: string }[];
 }
@@ -83,6 +96,7 @@ export function newStats(): TaskRunStats {
     endToEnd: new Samples(),
     submit: new Samples(),
     get: new Samples(),
+    watches: 0,
     completed: 0,
     failures: [],
   };
@@ -92,14 +106,24 @@ const TERMINAL = new Set(['completed', 'failed', 'blocked', 'cancelled']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Submits one task and polls `GET /tasks/:id` every `pollMs` until it ends, as a user's client
- * would. End to end is from just before the submit to the reply that shows `completed`, so it
- * includes up to one poll interval of waiting.
+ * How a client follows its task: `watch` reads it once, then holds `GET /tasks/:id?wait=` with
+ * the last ETag until it ends (the CLI's way); `{ pollMs }` polls `GET /tasks/:id` every pollMs.
+ */
+export type FollowMode = 'watch' | { pollMs: number };
+
+/** Seconds each watch request may wait for a change. */
+const WATCH_SECONDS = 20;
+
+/**
+ * Submits one task and follows it until it ends, as a user's client would. End to end is from
+ * just before the submit to the reply that shows it ended (when polling, that includes up to
+ * one poll interval of waiting). `stats.get` holds the reads answered at once: every poll, or a
+ * watcher's first read.
  */
 export async function runOneTask(
   client: ReturnType<typeof jsonClient>,
   body: unknown,
-  pollMs: number,
+  mode: FollowMode,
   stats: TaskRunStats,
   timeoutMs = 60_000,
 ): Promise<string | undefined> {
@@ -117,34 +141,45 @@ export async function runOneTask(
     stats.failures.push({ reason: `submit answered ${submitted.status}` });
     return undefined;
   }
+  let etag: string | undefined;
   for (;;) {
-    await sleep(pollMs);
+    const watching = mode === 'watch' && etag !== undefined;
+    if (mode !== 'watch') await sleep(mode.pollMs);
     let reply: JsonReply;
     try {
-      reply = await getWithRetry(client, `/tasks/${id}`);
+      reply = watching
+        ? await getWithRetry(client, `/tasks/${id}?wait=${WATCH_SECONDS}`, {
+            'if-none-match': etag!,
+          })
+        : await getWithRetry(client, `/tasks/${id}`);
     } catch (err) {
       stats.failures.push({ reason: `get: ${(err as Error).message}`, taskId: id });
       return id;
     }
-    stats.get.add(reply.ms);
-    const status = reply.body.status as string;
-    if (TERMINAL.has(status)) {
-      if (status === 'completed') {
-        stats.completed++;
-        stats.endToEnd.add(performance.now() - started);
-      } else {
-        stats.failures.push({
-          reason: `task ended ${status}: ${String(reply.body.error ?? reply.body.blocked_reason)}`,
-          taskId: id,
-        });
+    if (watching) stats.watches++;
+    else stats.get.add(reply.ms);
+    if (reply.status !== 304) {
+      if (reply.status !== 200) {
+        stats.failures.push({ reason: `get answered ${reply.status}`, taskId: id });
+        return id;
       }
-      return id;
+      etag = reply.headers.etag;
+      const status = reply.body.status as string;
+      if (TERMINAL.has(status)) {
+        if (status === 'completed') {
+          stats.completed++;
+          stats.endToEnd.add(performance.now() - started);
+        } else {
+          stats.failures.push({
+            reason: `task ended ${status}: ${String(reply.body.error ?? reply.body.blocked_reason)}`,
+            taskId: id,
+          });
+        }
+        return id;
+      }
     }
     if (performance.now() - started > timeoutMs) {
-      stats.failures.push({
-        reason: `not done after ${timeoutMs / 1000} s (${status})`,
-        taskId: id,
-      });
+      stats.failures.push({ reason: `not done after ${timeoutMs / 1000} s`, taskId: id });
       return id;
     }
   }
@@ -154,10 +189,14 @@ export async function runOneTask(
  * A GET, retried (up to three tries) when the connection breaks: a keep-alive socket the server
  * closed just as the client reused it, which any polling client shrugs off.
  */
-async function getWithRetry(client: ReturnType<typeof jsonClient>, path: string) {
+async function getWithRetry(
+  client: ReturnType<typeof jsonClient>,
+  path: string,
+  headers?: Record<string, string>,
+) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await client.get(path);
+      return await client.get(path, headers);
     } catch (err) {
       if (attempt >= 3) throw err;
     }

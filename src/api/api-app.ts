@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import got from 'got';
 import type { Logger } from 'pino';
+import type { TaskChanges } from '../db/task-changes';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createHttpApp, type HttpApp, type ReadyReport } from '../http/create-http-app';
 import { createDocumentsRouter } from './documents-router';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   arms?: Pick<ArmHealthMonitor, 'snapshot'>;
   /** Per-arm timeouts, attempts and concurrency handed to each task's workflow. */
   armLimits?: TaskWorkflowInput['armLimits'];
+  /** Change announcements for `GET /tasks/:id?wait=` (else waits re-read every second). */
+  taskChanges?: TaskChanges;
 }
 
 /** The REST facade: submit, inspect and cancel tasks; health, readiness and metrics. */
@@ -42,7 +45,7 @@ export function createApiApp(deps: ApiDeps): HttpApp {
       description: 'Durable LLM task orchestration on Temporal',
       endpoints: {
         submit: 'POST /submit',
-        task: 'GET /tasks/:id',
+        task: 'GET /tasks/:id (?wait=<seconds> with If-None-Match waits for a change)',
         results: 'GET /tasks/:id/results',
         cancel: 'POST /tasks/:id/cancel',
         health: 'GET /health',

@@ -3,7 +3,7 @@ import { createDocument } from 'zod-openapi';
 import { ERROR_CODES } from '../http/app-error';
 import { submitTaskSchema, TASK_STATUSES } from '../shared/task';
 import { createDocumentSchema, listQuerySchema } from './documents-router';
-import { taskIdParams } from './tasks-router';
+import { taskIdParams, taskQuerySchema } from './tasks-router';
 
 const errorSchema = z
   .object({
@@ -60,9 +60,24 @@ export function createOpenApiDocument() {
       },
       '/tasks/{id}': {
         get: {
-          summary: 'A task with its steps',
-          requestParams: { path: taskIdParams },
-          responses: { '200': json(taskView, 'The task'), ...errors(400, 404) },
+          summary: 'A task with its steps; with `wait` and If-None-Match, waits for it to change',
+          requestParams: {
+            path: taskIdParams,
+            query: taskQuerySchema,
+            header: z.object({
+              'if-none-match': z.string().optional().meta({
+                description: 'The ETag of the view the client has: 304 while it is current',
+              }),
+            }),
+          },
+          responses: {
+            '200': {
+              ...json(taskView, 'The task'),
+              headers: z.object({ etag: z.string().meta({ description: 'Identifies this view' }) }),
+            },
+            '304': { description: 'Unchanged (still the view If-None-Match names)' },
+            ...errors(400, 404),
+          },
         },
       },
       '/tasks/{id}/results': {

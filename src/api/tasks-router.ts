@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Logger } from 'pino';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
+import type { TaskChanges } from '../db/task-changes';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../http/app-error';
 import { parseOrThrow } from '../http/validate';
@@ -29,6 +30,11 @@ export interface TasksRouterDeps {
   searchAttributes: boolean;
   /** Per-arm limits for the workflow. */
   armLimits?: TaskWorkflowInput['armLimits'];
+  /**
+   * Change announcements for `GET /tasks/:id?wait=`; without them a waiting request re-reads
+   * the task every second.
+   */
+  taskChanges?: TaskChanges;
 }
 
 /** How long a request waits for Temporal before answering 503. */
@@ -37,14 +43,43 @@ const TEMPORAL_CALL_DEADLINE_MS = 5_000;
 /** Path parameters of the task routes. */
 export const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
 
+/** The longest `GET /tasks/:id?wait=` a client may ask for, in seconds. */
+export const MAX_WAIT_SECONDS = 60;
+
+/** Query of `GET /tasks/:id`. */
+export const taskQuerySchema = z
+  .object({
+    wait: z.coerce
+      .number('must be a number of seconds')
+      .min(0, 'must be at least 0 seconds')
+      .max(MAX_WAIT_SECONDS, `must be at most ${MAX_WAIT_SECONDS} seconds`)
+      .optional()
+      .meta({
+        description:
+          'Seconds to wait for the task to change when If-None-Match names its current ETag: ' +
+          'the answer comes as soon as it changes (200 with the new view), or 304 when the wait ' +
+          'ends first. Without If-None-Match the answer is immediate.',
+      }),
+  })
+  .strict();
+
+/** Re-read interval of a waiting request when no change announcements are available. */
+const UNANNOUNCED_RECHECK_MS = 1_000;
+
 /** `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, `POST /tasks/:id/cancel`. */
 export function createTasksRouter(deps: TasksRouterDeps): Router {
   const { prisma, temporal, taskQueue, logger, registry, searchAttributes, armLimits } = deps;
+  const { taskChanges } = deps;
   const router = Router();
   const submitted = new Counter({
     name: 'octollm_tasks_submitted_total',
     help: 'Tasks accepted by POST /submit, by priority',
     labelNames: ['priority'] as const,
+    registers: [registry],
+  });
+  const waiting = new Gauge({
+    name: 'octollm_task_watchers',
+    help: 'GET /tasks/:id?wait= requests waiting for their task to change',
     registers: [registry],
   });
 
@@ -136,14 +171,52 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     return found(id, task);
   };
 
-  // Clients poll this one: one query (relationJoins), without the outputs it does not show.
-  router.get('/tasks/:id', async (req, res) => {
-    const id = taskId(req.params);
+  // Clients poll or watch this one: one query (relationJoins), without the outputs it omits.
+  const readTaskView = async (id: string) => {
     const task = await prisma.task.findUnique({
       where: { id },
       include: { steps: { orderBy: { position: 'asc' }, omit: { output: true } } },
     });
-    res.json(toTaskView(found(id, task)));
+    const body = JSON.stringify(toTaskView(found(id, task)));
+    return { body, etag: etagOf(body) };
+  };
+
+  // With If-None-Match naming the current view and `wait`, the request is held until the task
+  // changes (the projection's triggers announce it) or the wait ends (304). Express answers
+  // 304 itself when If-None-Match matches the ETag we set.
+  router.get('/tasks/:id', async (req, res) => {
+    const id = taskId(req.params);
+    const { wait = 0 } = parseOrThrow(taskQuerySchema, req.query, 'query');
+    const known = parseIfNoneMatch(req.get('if-none-match'));
+    const deadline = Date.now() + wait * 1000;
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const watching = wait > 0 && known.size > 0;
+    // Subscribe before reading, so a change committed in between still wakes the wait.
+    let change = watching ? taskChanges?.subscribe(id) : undefined;
+    let view;
+    try {
+      view = await readTaskView(id);
+      if (watching && known.has(view.etag)) {
+        waiting.inc();
+        try {
+          while (known.has(view.etag) && Date.now() < deadline && !gone.signal.aborted) {
+            const remaining = deadline - Date.now();
+            await (change
+              ? change.wait(remaining, gone.signal)
+              : sleep(Math.min(remaining, UNANNOUNCED_RECHECK_MS)));
+            change = taskChanges?.subscribe(id);
+            view = await readTaskView(id);
+          }
+        } finally {
+          waiting.dec();
+        }
+      }
+    } finally {
+      change?.cancel();
+    }
+    if (gone.signal.aborted) return;
+    res.set('ETag', view.etag).type('application/json').send(view.body);
   });
 
   router.get('/tasks/:id/results', async (req, res) => {
@@ -177,3 +250,16 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
 
   return router;
 }
+
+/** A strong ETag for a JSON body. */
+function etagOf(body: string): string {
+  return `"${createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+/** The entity tags an If-None-Match header lists (weak ones compared as strong, as GET may). */
+function parseIfNoneMatch(header: string | undefined): Set<string> {
+  if (!header) return new Set();
+  return new Set(header.split(',').map((tag) => tag.trim().replace(/^W\//, '')));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

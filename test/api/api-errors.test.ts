@@ -177,10 +177,19 @@ describe('operations endpoints', () => {
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.priority.enum).toEqual(['low', 'medium', 'high', 'critical']);
     expect(Object.keys(submit.responses)).toEqual(['202', '400', '413', '503']);
-    expect(res.body.paths['/tasks/{id}'].get.parameters[0]).toMatchObject({
-      name: 'id',
-      in: 'path',
-    });
+    const task = res.body.paths['/tasks/{id}'].get;
+    expect(task.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'id', in: 'path' }),
+        expect.objectContaining({
+          name: 'wait',
+          in: 'query',
+          schema: expect.objectContaining({ maximum: 60 }),
+        }),
+        expect.objectContaining({ name: 'if-none-match', in: 'header' }),
+      ]),
+    );
+    expect(Object.keys(task.responses)).toEqual(['200', '304', '400', '404']);
   });
 
   test('GET / lists the endpoints', async () => {

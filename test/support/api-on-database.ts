@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import pino from 'pino';
 import { createApiApp } from '../../src/api/api-app';
+import { listenForTaskChanges, type TaskChanges } from '../../src/db/task-changes';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
 
 /** The REST API on a real, throwaway PostgreSQL, with Temporal unreachable. */
@@ -15,8 +16,12 @@ export interface ApiOnDatabase {
  * For tests of routes that read and write the database: Temporal is a real client pointed at
  * a port where nothing listens, which is exactly what "Temporal is down" looks like.
  */
-export async function startApiOnDatabase(): Promise<ApiOnDatabase> {
+export async function startApiOnDatabase(
+  options: { taskChanges?: boolean } = {},
+): Promise<ApiOnDatabase> {
   const db = await startTestDatabase();
+  let taskChanges: TaskChanges | undefined;
+  if (options.taskChanges) taskChanges = await listenForTaskChanges(db.databaseUrl);
   const connection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' });
   const api = createApiApp({
     prisma: db.prisma,
@@ -24,11 +29,13 @@ export async function startApiOnDatabase(): Promise<ApiOnDatabase> {
     taskQueue: 'unused',
     logger: pino({ level: 'silent' }),
     serviceUrls: {},
+    taskChanges,
   }).app;
   return {
     db,
     api,
     stop: async () => {
+      await taskChanges?.close();
       await connection.close();
       await db.stop();
     },

@@ -19,6 +19,7 @@ import {
 } from '../../src/runtime/services';
 import { createTaskWorker } from '../../src/runtime/task-worker';
 import type { TaskStatus } from '../../src/shared/task';
+import { listenForTaskChanges } from '../../src/db/task-changes';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
 import { DEV_SERVER_ARGS } from '../../src/runtime/dev-server-args';
 import { devServer, workflowBundle } from './temporal-servers';
@@ -99,6 +100,8 @@ async function startOnDatabase(
     },
   };
 
+  const taskChanges = await listenForTaskChanges(db.databaseUrl);
+  cleanup.push(() => taskChanges.close());
   const bundle = await workflowBundle();
   const workers: { worker: Worker; running: Promise<void> }[] = [];
   const addLane = async (taskQueue: string, laneUrls: ServiceUrls, arms?: ArmInstance[]) => {
@@ -128,6 +131,7 @@ async function startOnDatabase(
       searchAttributes: true,
       arms: monitor,
       armLimits: arms && armActivityLimits(arms),
+      taskChanges,
     }).app;
   };
   const api = await addLane('octollm-e2e', urls);
@@ -148,7 +152,10 @@ async function startOnDatabase(
   };
 }
 
-/** Polls `GET /tasks/:id` until the task reaches one of `statuses` (or fails the test). */
+/**
+ * Watches `GET /tasks/:id` (`?wait=` with the last ETag, as a client would) until the task
+ * reaches one of `statuses` (or fails the test).
+ */
 export async function waitForStatus(
   api: Express,
   taskId: string,
@@ -157,11 +164,17 @@ export async function waitForStatus(
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   let last: Record<string, unknown> = {};
+  let etag: string | undefined;
   while (Date.now() < deadline) {
-    const res = await request(api).get(`/tasks/${taskId}`);
+    const wait = Math.max(0.1, Math.min(5, (deadline - Date.now()) / 1000));
+    const res = await request(api)
+      .get(`/tasks/${taskId}?wait=${wait}`)
+      .set(etag ? { 'if-none-match': etag } : {});
+    if (res.status === 304) continue;
+    if (res.status !== 200) throw new Error(`GET /tasks/${taskId} answered ${res.status}`);
+    etag = res.headers.etag;
     last = res.body as Record<string, unknown>;
     if (statuses.includes(last.status as TaskStatus)) return last;
-    await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(
     `task ${taskId} did not reach ${statuses.join('/')}; last: ${JSON.stringify(last)}`,

@@ -1,0 +1,146 @@
+import { Client } from 'pg';
+import { silentDbLogger, type DbLogger } from './db-logger';
+
+/** The channel the projection's triggers notify (migration 20261130140000_task_change_notify). */
+export const TASK_CHANGED_CHANNEL = 'octollm_task_changed';
+
+/** A wait for the next change to one task; see {@link TaskChanges.subscribe}. */
+export interface TaskChangeWait {
+  /**
+   * Resolves on the first change announced after `subscribe`, after `ms`, or when `signal`
+   * aborts, whichever comes first. It never rejects.
+   */
+  wait(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Stops listening without waiting (idempotent; `wait` stops listening when it resolves). */
+  cancel(): void;
+}
+
+/** Announcements that a task's projection (its row, steps or result) changed. */
+export interface TaskChanges {
+  /**
+   * Starts listening for the task's next change. Subscribe before reading the task, then wait:
+   * a change that commits in between still wakes the wait.
+   */
+  subscribe(taskId: string): TaskChangeWait;
+  close(): Promise<void>;
+}
+
+/** How often a wait re-checks while the listener is disconnected (a change may go unheard). */
+const DISCONNECTED_RECHECK_MS = 1_000;
+const RECONNECT_DELAYS_MS = [250, 1_000, 2_000, 5_000];
+
+/**
+ * Listens on {@link TASK_CHANGED_CHANNEL} with one dedicated connection and wakes the waits of
+ * the task each notification names. If the connection drops, every wait is woken (a change may
+ * have been missed), waits re-check every second until it is back, and it reconnects with
+ * backoff. Resolves once the first LISTEN is in place, or rejects if the database refuses it.
+ */
+export async function listenForTaskChanges(
+  databaseUrl: string,
+  log: DbLogger = silentDbLogger,
+): Promise<TaskChanges> {
+  const waiters = new Map<string, Set<() => void>>();
+  let client: Client | undefined;
+  let closed = false;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+
+  const wake = (taskId: string) => {
+    const set = waiters.get(taskId);
+    if (!set) return;
+    waiters.delete(taskId);
+    for (const resolve of set) resolve();
+  };
+  const wakeAll = () => {
+    for (const taskId of [...waiters.keys()]) wake(taskId);
+  };
+
+  const connect = async (): Promise<void> => {
+    const next = new Client({ connectionString: databaseUrl });
+    next.on('notification', (message) => {
+      if (message.channel === TASK_CHANGED_CHANNEL && message.payload) wake(message.payload);
+    });
+    const lost = (err?: Error) => {
+      if (client !== next) return;
+      client = undefined;
+      next.removeAllListeners('error');
+      next.on('error', () => undefined);
+      void next.end().catch(() => undefined);
+      wakeAll();
+      if (closed) return;
+      log.warn({ err: err?.message }, 'task change listener lost its connection; reconnecting');
+      scheduleReconnect(0);
+    };
+    next.on('error', lost);
+    next.on('end', () => lost());
+    await next.connect();
+    await next.query(`LISTEN ${TASK_CHANGED_CHANNEL}`);
+    client = next;
+  };
+
+  const scheduleReconnect = (attempt: number) => {
+    const delay = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]!;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      if (closed) return;
+      connect().then(
+        () => {
+          log.info({ attempt: attempt + 1 }, 'task change listener reconnected');
+          // Changes made while disconnected were not heard: let every wait re-read.
+          wakeAll();
+        },
+        () => scheduleReconnect(attempt + 1),
+      );
+    }, delay);
+    reconnectTimer.unref();
+  };
+
+  await connect();
+
+  return {
+    subscribe(taskId) {
+      let heard = false;
+      let resolveWait: (() => void) | undefined;
+      const onChange = () => {
+        heard = true;
+        resolveWait?.();
+      };
+      let set = waiters.get(taskId);
+      if (!set) waiters.set(taskId, (set = new Set()));
+      set.add(onChange);
+      const unsubscribe = () => {
+        const current = waiters.get(taskId);
+        current?.delete(onChange);
+        if (current?.size === 0) waiters.delete(taskId);
+      };
+      return {
+        cancel: unsubscribe,
+        wait(ms, signal) {
+          if (heard || signal?.aborted || ms <= 0) {
+            unsubscribe();
+            return Promise.resolve();
+          }
+          const limit = client ? ms : Math.min(ms, DISCONNECTED_RECHECK_MS);
+          return new Promise<void>((resolve) => {
+            const done = () => {
+              clearTimeout(timer);
+              signal?.removeEventListener('abort', done);
+              unsubscribe();
+              resolve();
+            };
+            const timer = setTimeout(done, limit);
+            signal?.addEventListener('abort', done, { once: true });
+            resolveWait = done;
+          });
+        },
+      };
+    },
+    async close() {
+      closed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      wakeAll();
+      const current = client;
+      client = undefined;
+      await current?.end().catch(() => undefined);
+    },
+  };
+}
