@@ -13,8 +13,8 @@
  *   (c) the bare baseline: a workflow with the same number and shape of remote activities as a
  *       task (read from a real task's history), each a no-op, on the same server with the same
  *       worker settings, driven by as many clients for as long; and the ratio of (b) to (c).
- * Clients follow their task as the CLI does: one read, then `GET /tasks/:id?wait=` until it
- * ends; `--poll MS` makes them poll `GET /tasks/:id` every MS instead (200 is a typical UI).
+ * Clients follow their task as the CLI does: one `GET /tasks/:id`, then
+ * `GET /tasks/:id/results?wait=` until it has ended; `--poll MS` makes them poll `GET /tasks/:id` every MS instead (200 is a typical UI).
  * The task is the README's 5-step example. Figures are printed and written as JSON beside the
  * processes' logs.
  */
@@ -63,7 +63,7 @@ const { values: opts } = parseArgs({
     duration: { type: 'string', default: '180' },
     single: { type: 'string', default: '30' },
     'in-flight': { type: 'string', default: '100' },
-    /** Poll every this many ms instead of watching. */
+    /** Poll every this many ms instead of waiting for the result. */
     poll: { type: 'string' },
     'skip-baseline': { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of each process it starts into this folder. */
@@ -74,7 +74,7 @@ const CLIENTS = Number(opts.clients);
 const DURATION_MS = Number(opts.duration) * 1000;
 const SINGLE = Number(opts.single);
 const IN_FLIGHT = Number(opts['in-flight']);
-const FOLLOW: FollowMode = opts.poll ? { pollMs: Number(opts.poll) } : 'watch';
+const FOLLOW: FollowMode = opts.poll ? { pollMs: Number(opts.poll) } : 'wait';
 
 const say = (msg: string) => console.error(`[bench] ${msg}`);
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
@@ -92,7 +92,9 @@ async function main(): Promise<void> {
       ...process.argv.slice(2),
     ].join(' '),
     machine: { cpus: os.cpus().length, load_before: os.loadavg()[0] },
-    clients_follow_by: opts.poll ? `polling every ${opts.poll} ms` : 'watching (GET ?wait=)',
+    clients_follow_by: opts.poll
+      ? `polling every ${opts.poll} ms`
+      : 'reading once, then waiting (GET /tasks/:id/results?wait=)',
   };
   try {
     say('warming up (bundling, caches): 5 tasks');
@@ -274,7 +276,7 @@ function summary(stats: TaskRunStats, elapsedMs: number) {
     get_p50_ms: round(stats.get.pct(50)),
     get_p95_ms: round(stats.get.pct(95)),
     gets: stats.get.values.length,
-    watch_replies: stats.watches,
+    wait_replies: stats.waits,
   };
 }
 
@@ -291,9 +293,9 @@ function render(r: Record<string, unknown>): string {
   const lines = [
     `pipeline bench (${r.command}) on ${(r.machine as { cpus: number }).cpus} cores; clients follow tasks by ${r.clients_follow_by}`,
     `task shape: ${shape.remote} remote activities, ${shape.local} local activities, ${shape.events} history events`,
-    `(a) 1 client, ${s.completed} tasks: end-to-end P50 ${ms(s.e2e_p50_ms!)} P95 ${ms(s.e2e_p95_ms!)}; submit P50 ${ms(s.submit_p50_ms!)} P95 ${ms(s.submit_p95_ms!)}; GET P50 ${ms(s.get_p50_ms!)} P95 ${ms(s.get_p95_ms!)} (${s.gets} GETs, ${s.watch_replies} watch replies); failures ${s.failures}`,
+    `(a) 1 client, ${s.completed} tasks: end-to-end P50 ${ms(s.e2e_p50_ms!)} P95 ${ms(s.e2e_p95_ms!)}; submit P50 ${ms(s.submit_p50_ms!)} P95 ${ms(s.submit_p95_ms!)}; GET P50 ${ms(s.get_p50_ms!)} P95 ${ms(s.get_p95_ms!)} (${s.gets} GETs, ${s.wait_replies} results?wait= replies); failures ${s.failures}`,
     `(m) ${m.tasks} tasks in flight: worker peak RSS ${m.worker_peak_rss_mib ?? m.note} MiB (before: ${m.worker_rss_before_mib ?? 'n/a'} MiB), ${m.completed} completed in ${m.seconds} s`,
-    `(b) ${CLIENTS} clients, ${l.seconds} s: ${l.tasks_per_min} tasks/min, end-to-end P50 ${ms(l.e2e_p50_ms!)} P95 ${ms(l.e2e_p95_ms!)}; submit P95 ${ms(l.submit_p95_ms!)}; GET P95 ${ms(l.get_p95_ms!)} (${l.gets} GETs, ${l.watch_replies} watch replies); failures ${l.failures}`,
+    `(b) ${CLIENTS} clients, ${l.seconds} s: ${l.tasks_per_min} tasks/min, end-to-end P50 ${ms(l.e2e_p50_ms!)} P95 ${ms(l.e2e_p95_ms!)}; submit P95 ${ms(l.submit_p95_ms!)}; GET P95 ${ms(l.get_p95_ms!)} (${l.gets} GETs, ${l.wait_replies} results?wait= replies); failures ${l.failures}`,
   ];
   if (c) {
     lines.push(

@@ -85,8 +85,8 @@ export interface TaskRunStats {
   endToEnd: Samples;
   submit: Samples;
   get: Samples;
-  /** Watch replies (`GET /tasks/:id?wait=`), when the clients watch instead of polling. */
-  watches: number;
+  /** `GET /tasks/:id/results?wait=` replies, when the clients wait instead of polling. */
+  waits: number;
   completed: number;
   failures: { reason: string; taskId?: string }[];
 }
@@ -96,7 +96,7 @@ export function newStats(): TaskRunStats {
     endToEnd: new Samples(),
     submit: new Samples(),
     get: new Samples(),
-    watches: 0,
+    waits: 0,
     completed: 0,
     failures: [],
   };
@@ -106,19 +106,19 @@ const TERMINAL = new Set(['completed', 'failed', 'blocked', 'cancelled']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * How a client follows its task: `watch` reads it once, then holds `GET /tasks/:id?wait=` with
- * the last ETag until it ends (the CLI's way); `{ pollMs }` polls `GET /tasks/:id` every pollMs.
+ * How a client follows its task: `wait` reads it once (`GET /tasks/:id`), then waits for its end
+ * with `GET /tasks/:id/results?wait=` (the CLI's way); `{ pollMs }` polls `GET /tasks/:id` every
+ * pollMs until it ends.
  */
-export type FollowMode = 'watch' | { pollMs: number };
+export type FollowMode = 'wait' | { pollMs: number };
 
-/** Seconds each watch request may wait for a change. */
-const WATCH_SECONDS = 20;
+/** Seconds each `results?wait=` request may wait for the task to end. */
+const WAIT_SECONDS = 20;
 
 /**
  * Submits one task and follows it until it ends, as a user's client would. End to end is from
  * just before the submit to the reply that shows it ended (when polling, that includes up to
- * one poll interval of waiting). `stats.get` holds the reads answered at once: every poll, or a
- * watcher's first read.
+ * one poll interval of waiting). `stats.get` holds the `GET /tasks/:id` reads (answered at once).
  */
 export async function runOneTask(
   client: ReturnType<typeof jsonClient>,
@@ -141,45 +141,43 @@ export async function runOneTask(
     stats.failures.push({ reason: `submit answered ${submitted.status}` });
     return undefined;
   }
-  let etag: string | undefined;
-  for (;;) {
-    const watching = mode === 'watch' && etag !== undefined;
-    if (mode !== 'watch') await sleep(mode.pollMs);
+  for (let read = 0; ; read++) {
+    const waiting = mode === 'wait' && read > 0;
+    if (mode !== 'wait') await sleep(mode.pollMs);
     let reply: JsonReply;
     try {
-      reply = watching
-        ? await getWithRetry(client, `/tasks/${id}?wait=${WATCH_SECONDS}`, {
-            'if-none-match': etag!,
-          })
-        : await getWithRetry(client, `/tasks/${id}`);
+      reply = await getWithRetry(
+        client,
+        waiting ? `/tasks/${id}/results?wait=${WAIT_SECONDS}` : `/tasks/${id}`,
+      );
     } catch (err) {
       stats.failures.push({ reason: `get: ${(err as Error).message}`, taskId: id });
       return id;
     }
-    if (watching) stats.watches++;
+    if (waiting) stats.waits++;
     else stats.get.add(reply.ms);
-    if (reply.status !== 304) {
-      if (reply.status !== 200) {
-        stats.failures.push({ reason: `get answered ${reply.status}`, taskId: id });
-        return id;
+    if (reply.status !== 200) {
+      stats.failures.push({ reason: `get answered ${reply.status}`, taskId: id });
+      return id;
+    }
+    const status = reply.body.status as string;
+    if (TERMINAL.has(status)) {
+      if (status === 'completed') {
+        stats.completed++;
+        stats.endToEnd.add(performance.now() - started);
+      } else {
+        stats.failures.push({
+          reason: `task ended ${status}: ${String(reply.body.error ?? reply.body.blocked_reason)}`,
+          taskId: id,
+        });
       }
-      etag = reply.headers.etag;
-      const status = reply.body.status as string;
-      if (TERMINAL.has(status)) {
-        if (status === 'completed') {
-          stats.completed++;
-          stats.endToEnd.add(performance.now() - started);
-        } else {
-          stats.failures.push({
-            reason: `task ended ${status}: ${String(reply.body.error ?? reply.body.blocked_reason)}`,
-            taskId: id,
-          });
-        }
-        return id;
-      }
+      return id;
     }
     if (performance.now() - started > timeoutMs) {
-      stats.failures.push({ reason: `not done after ${timeoutMs / 1000} s`, taskId: id });
+      stats.failures.push({
+        reason: `not done after ${timeoutMs / 1000} s (${status})`,
+        taskId: id,
+      });
       return id;
     }
   }

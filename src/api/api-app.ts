@@ -46,7 +46,7 @@ export function createApiApp(deps: ApiDeps): HttpApp {
       endpoints: {
         submit: 'POST /submit',
         task: 'GET /tasks/:id (?wait=<seconds> with If-None-Match waits for a change)',
-        results: 'GET /tasks/:id/results',
+        results: 'GET /tasks/:id/results (?wait=<seconds> waits for the task to end)',
         cancel: 'POST /tasks/:id/cancel',
         health: 'GET /health',
         ready: 'GET /ready',

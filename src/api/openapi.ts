@@ -3,7 +3,7 @@ import { createDocument } from 'zod-openapi';
 import { ERROR_CODES } from '../http/app-error';
 import { submitTaskSchema, TASK_STATUSES } from '../shared/task';
 import { createDocumentSchema, listQuerySchema } from './documents-router';
-import { taskIdParams, taskQuerySchema } from './tasks-router';
+import { resultsQuerySchema, taskIdParams, taskQuerySchema } from './tasks-router';
 
 const errorSchema = z
   .object({
@@ -82,8 +82,8 @@ export function createOpenApiDocument() {
       },
       '/tasks/{id}/results': {
         get: {
-          summary: 'A task’s result and every step’s output',
-          requestParams: { path: taskIdParams },
+          summary: 'A task’s result and every step’s output; with `wait`, waits for it to end',
+          requestParams: { path: taskIdParams, query: resultsQuerySchema },
           responses: { '200': json(z.looseObject({}), 'The results'), ...errors(400, 404) },
         },
       },

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
-import type { TaskChanges } from '../db/task-changes';
+import type { TaskChange, TaskChanges } from '../db/task-changes';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../http/app-error';
 import { parseOrThrow } from '../http/validate';
@@ -46,20 +46,32 @@ export const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') })
 /** The longest `GET /tasks/:id?wait=` a client may ask for, in seconds. */
 export const MAX_WAIT_SECONDS = 60;
 
+const waitSeconds = (description: string) =>
+  z.coerce
+    .number('must be a number of seconds')
+    .min(0, 'must be at least 0 seconds')
+    .max(MAX_WAIT_SECONDS, `must be at most ${MAX_WAIT_SECONDS} seconds`)
+    .optional()
+    .meta({ description });
+
 /** Query of `GET /tasks/:id`. */
 export const taskQuerySchema = z
   .object({
-    wait: z.coerce
-      .number('must be a number of seconds')
-      .min(0, 'must be at least 0 seconds')
-      .max(MAX_WAIT_SECONDS, `must be at most ${MAX_WAIT_SECONDS} seconds`)
-      .optional()
-      .meta({
-        description:
-          'Seconds to wait for the task to change when If-None-Match names its current ETag: ' +
-          'the answer comes as soon as it changes (200 with the new view), or 304 when the wait ' +
-          'ends first. Without If-None-Match the answer is immediate.',
-      }),
+    wait: waitSeconds(
+      'Seconds to wait for the task to change when If-None-Match names its current ETag: ' +
+        'the answer comes as soon as it changes (200 with the new view), or 304 when the wait ' +
+        'ends first. Without If-None-Match the answer is immediate.',
+    ),
+  })
+  .strict();
+
+/** Query of `GET /tasks/:id/results`. */
+export const resultsQuerySchema = z
+  .object({
+    wait: waitSeconds(
+      'Seconds to wait for the task to end: the answer comes as soon as it has ended, or with ' +
+        'the current (unfinished) status when the wait is over.',
+    ),
   })
   .strict();
 
@@ -181,6 +193,43 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     return { body, etag: etagOf(body) };
   };
 
+  /**
+   * Holds a request for up to `waitSeconds` (> 0) until `settled()` (re-checked whenever the task
+   * changes in a way `matches` accepts) is true. Returns false if the client went away.
+   */
+  const hold = async (
+    id: string,
+    res: Response,
+    waitSeconds: number,
+    settled: () => Promise<boolean>,
+    matches?: (change: TaskChange) => boolean,
+  ): Promise<boolean> => {
+    const deadline = Date.now() + waitSeconds * 1000;
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    // Subscribe before reading, so a change committed in between still wakes the wait.
+    let change = taskChanges?.subscribe(id, matches);
+    try {
+      if (await settled()) return true;
+      waiting.inc();
+      try {
+        while (Date.now() < deadline && !gone.signal.aborted) {
+          const remaining = deadline - Date.now();
+          await (change
+            ? change.wait(remaining, gone.signal)
+            : sleep(Math.min(remaining, UNANNOUNCED_RECHECK_MS)));
+          change = taskChanges?.subscribe(id, matches);
+          if (await settled()) break;
+        }
+      } finally {
+        waiting.dec();
+      }
+    } finally {
+      change?.cancel();
+    }
+    return !gone.signal.aborted;
+  };
+
   // With If-None-Match naming the current view and `wait`, the request is held until the task
   // changes (the projection's triggers announce it) or the wait ends (304). Express answers
   // 304 itself when If-None-Match matches the ETag we set.
@@ -188,38 +237,30 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     const id = taskId(req.params);
     const { wait = 0 } = parseOrThrow(taskQuerySchema, req.query, 'query');
     const known = parseIfNoneMatch(req.get('if-none-match'));
-    const deadline = Date.now() + wait * 1000;
-    const gone = new AbortController();
-    res.on('close', () => gone.abort());
-    const watching = wait > 0 && known.size > 0;
-    // Subscribe before reading, so a change committed in between still wakes the wait.
-    let change = watching ? taskChanges?.subscribe(id) : undefined;
-    let view;
-    try {
+    let view = { body: '', etag: '' };
+    const changed = async () => {
       view = await readTaskView(id);
-      if (watching && known.has(view.etag)) {
-        waiting.inc();
-        try {
-          while (known.has(view.etag) && Date.now() < deadline && !gone.signal.aborted) {
-            const remaining = deadline - Date.now();
-            await (change
-              ? change.wait(remaining, gone.signal)
-              : sleep(Math.min(remaining, UNANNOUNCED_RECHECK_MS)));
-            change = taskChanges?.subscribe(id);
-            view = await readTaskView(id);
-          }
-        } finally {
-          waiting.dec();
-        }
-      }
-    } finally {
-      change?.cancel();
+      return !known.has(view.etag);
+    };
+    if (known.size > 0 && wait > 0) {
+      if (!(await hold(id, res, wait, changed))) return;
+    } else {
+      view = await readTaskView(id);
     }
-    if (gone.signal.aborted) return;
     res.set('ETag', view.etag).type('application/json').send(view.body);
   });
 
+  // With `wait`, held until the task has ended (only a status change wakes it) or the wait ends.
   router.get('/tasks/:id/results', async (req, res) => {
+    const id = taskId(req.params);
+    const { wait = 0 } = parseOrThrow(resultsQuerySchema, req.query, 'query');
+    const ended = async () => {
+      const task = await prisma.task.findUnique({ where: { id }, select: { status: true } });
+      return isTerminalStatus(found(id, task).status as TaskStatus);
+    };
+    const hasEnded = (change: TaskChange) =>
+      change.status !== undefined && isTerminalStatus(change.status as TaskStatus);
+    if (wait > 0 && !(await hold(id, res, wait, ended, hasEnded))) return;
     res.json(toResultView(await findTask(req.params)));
   });
 

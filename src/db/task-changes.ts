@@ -15,13 +15,20 @@ export interface TaskChangeWait {
   cancel(): void;
 }
 
+/** What a notification says changed: the task row (with its new status), or a step or result. */
+export interface TaskChange {
+  /** The task's status when its own row changed; undefined when a step or its result did. */
+  status?: string;
+}
+
 /** Announcements that a task's projection (its row, steps or result) changed. */
 export interface TaskChanges {
   /**
-   * Starts listening for the task's next change. Subscribe before reading the task, then wait:
-   * a change that commits in between still wakes the wait.
+   * Starts listening for the task's next change (or the next one `matches` accepts). Subscribe
+   * before reading the task, then wait: a change that commits in between still wakes the wait.
+   * A lost connection wakes every wait whatever `matches` says: changes may have gone unheard.
    */
-  subscribe(taskId: string): TaskChangeWait;
+  subscribe(taskId: string, matches?: (change: TaskChange) => boolean): TaskChangeWait;
   close(): Promise<void>;
 }
 
@@ -39,25 +46,39 @@ export async function listenForTaskChanges(
   databaseUrl: string,
   log: DbLogger = silentDbLogger,
 ): Promise<TaskChanges> {
-  const waiters = new Map<string, Set<() => void>>();
+  /** Per task, each subscription's callback: true when it accepted the change. */
+  const waiters = new Map<string, Set<(change?: TaskChange) => boolean>>();
   let client: Client | undefined;
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
 
-  const wake = (taskId: string) => {
+  /** Offers a change (undefined: unknown, wake all) to the task's subscriptions. */
+  const wake = (taskId: string, change?: TaskChange) => {
     const set = waiters.get(taskId);
     if (!set) return;
-    waiters.delete(taskId);
-    for (const resolve of set) resolve();
+    for (const offer of set) if (offer(change)) set.delete(offer);
+    if (set.size === 0) waiters.delete(taskId);
   };
   const wakeAll = () => {
     for (const taskId of [...waiters.keys()]) wake(taskId);
+  };
+  const onNotification = (payload: string | undefined) => {
+    try {
+      const { task_id: taskId, status } = JSON.parse(payload ?? '') as {
+        task_id?: unknown;
+        status?: unknown;
+      };
+      if (typeof taskId !== 'string') return;
+      wake(taskId, typeof status === 'string' ? { status } : {});
+    } catch {
+      log.warn({ payload: payload?.slice(0, 100) }, 'ignored a malformed task change notification');
+    }
   };
 
   const connect = async (): Promise<void> => {
     const next = new Client({ connectionString: databaseUrl });
     next.on('notification', (message) => {
-      if (message.channel === TASK_CHANGED_CHANNEL && message.payload) wake(message.payload);
+      if (message.channel === TASK_CHANGED_CHANNEL) onNotification(message.payload);
     });
     const lost = (err?: Error) => {
       if (client !== next) return;
@@ -97,12 +118,14 @@ export async function listenForTaskChanges(
   await connect();
 
   return {
-    subscribe(taskId) {
+    subscribe(taskId, matches) {
       let heard = false;
       let resolveWait: (() => void) | undefined;
-      const onChange = () => {
+      const onChange = (change?: TaskChange) => {
+        if (change && matches && !matches(change)) return false;
         heard = true;
         resolveWait?.();
+        return true;
       };
       let set = waiters.get(taskId);
       if (!set) waiters.set(taskId, (set = new Set()));

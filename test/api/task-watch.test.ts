@@ -107,6 +107,54 @@ describe.each([
     expect(missing.status).toBe(404);
   });
 
+  test('results?wait= answers when the task ends, not on a step’s change', async () => {
+    const id = randomUUID();
+    await insertTask(system.db.prisma, id);
+    const started = Date.now();
+    const watch = request(system.api)
+      .get(`/tasks/${id}/results?wait=20`)
+      .then((res) => res);
+    await new Promise((r) => setTimeout(r, 300));
+    await system.db.prisma.planStep.create({
+      data: {
+        taskId: id,
+        stepId: 's1',
+        position: 0,
+        action: 'a',
+        arm: 'coder',
+        acceptanceCriteria: [],
+        dependsOn: [],
+        status: 'completed',
+        output: { text: 'done' },
+      },
+    });
+    await new Promise((r) => setTimeout(r, taskChanges ? 1_500 : 2_500));
+    await setStatus(id, 'completed');
+    const res = await watch;
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('completed');
+    expect(res.body.steps[0].output).toEqual({ text: 'done' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_800);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  test('results?wait= on a running task answers with its status when the wait is over', async () => {
+    const id = randomUUID();
+    await insertTask(system.db.prisma, id);
+    const started = Date.now();
+    const res = await request(system.api).get(`/tasks/${id}/results?wait=0.5`);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('running');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    const bad = await request(system.api).get(`/tasks/${id}/results?wait=100`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([
+      { field: 'wait', message: expect.stringContaining('at most 60') },
+    ]);
+    const missing = await request(system.api).get(`/tasks/${randomUUID()}/results?wait=5`);
+    expect(missing.status).toBe(404);
+  });
+
   test('a client that hangs up stops its watch', async () => {
     const id = randomUUID();
     await insertTask(system.db.prisma, id);

@@ -73,6 +73,34 @@ describe('task change announcements', () => {
     expect(await heard(wait, 5_000)).toBe(true);
   });
 
+  test('a subscription can wait for the changes it cares about (the task’s status)', async () => {
+    const id = randomUUID();
+    await insertTask(db.prisma, id);
+    await new Promise((r) => setTimeout(r, 200));
+    const statuses: (string | undefined)[] = [];
+    const ended = changes.subscribe(id, (change) => {
+      statuses.push(change.status);
+      return change.status === 'completed';
+    });
+    const woke = heard(ended, 5_000);
+    await db.prisma.planStep.create({
+      data: {
+        taskId: id,
+        stepId: 's1',
+        position: 0,
+        action: 'a',
+        arm: 'coder',
+        acceptanceCriteria: [],
+        dependsOn: [],
+        status: 'waiting',
+      },
+    });
+    await db.prisma.task.update({ where: { id }, data: { status: 'running' } });
+    await db.prisma.task.update({ where: { id }, data: { status: 'completed' } });
+    expect(await woke).toBe(true);
+    expect(statuses).toEqual([undefined, 'running', 'completed']);
+  });
+
   test('a wait ends at its time limit or when its signal aborts', async () => {
     const id = randomUUID();
     expect(await heard(changes.subscribe(id), 300)).toBe(false);
