@@ -41,6 +41,7 @@ import {
   spawnNode,
   startStack,
   stopChild,
+  WORKER_ENV,
   WORKER_HEAP_FLAGS,
   type Stack,
 } from './pipeline/stack';
@@ -214,11 +215,11 @@ async function memoryUnderLoad(stack: Stack, api: ReturnType<typeof jsonClient>)
 async function baseline(stack: Stack, shape: BaselineShape) {
   const taskQueue = `bench-baseline-${process.pid}`;
   const log = path.join(stack.logDir, 'baseline-worker.log');
-  // The same worker settings as the task worker: TASK_WORKER_TUNING and the heap flags.
+  // The same worker settings as the task worker: TASK_WORKER_TUNING, heap flags, environment.
   const worker = spawnNode(
     'bench/baseline-worker.js',
     [stack.temporalAddress, taskQueue, stack.namespace],
-    {},
+    WORKER_ENV,
     log,
     WORKER_HEAP_FLAGS,
   );

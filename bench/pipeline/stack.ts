@@ -29,6 +29,9 @@ export interface Stack {
 /** The worker's heap settings in temporal-docker-compose.yml and `npm run worker`. */
 export const WORKER_HEAP_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=8'];
 
+/** The worker's environment in the Dockerfile and `npm run worker`: two malloc arenas. */
+export const WORKER_ENV = { MALLOC_ARENA_MAX: '2' };
+
 /** Where {@link buildForBench} compiles the code under test. */
 export const BUILD_DIR = path.join(ROOT, '.octollm', 'bench-build');
 
@@ -184,9 +187,11 @@ export async function startStack(
       const profile = profileDir
         ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir, role)}`]
         : [];
-      // The worker runs with the heap settings the compose file and `npm run worker` give it.
+      // The worker runs with the heap settings and environment the compose file, the Dockerfile
+      // and `npm run worker` give it.
       const heap = role === 'worker' ? WORKER_HEAP_FLAGS : [];
-      const child = spawnNode('src/main.js', [role], env, log, [...heap, ...profile]);
+      const roleEnv = role === 'worker' ? { ...env, ...WORKER_ENV } : env;
+      const child = spawnNode('src/main.js', [role], roleEnv, log, [...heap, ...profile]);
       children.push(child);
       return { child, log };
     };
