@@ -123,6 +123,8 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
     arms,
     armLimits: armActivityLimits(config.services.arms),
   });
+  api.starter.start();
+  stoppers.push(() => api.starter.stop());
   const server = await listen(api.app, config.api.port, config.api.host, 'API');
   stoppers.push(() => closeServers([server]));
 
@@ -162,6 +164,8 @@ async function startApi(
     arms,
     armLimits: armActivityLimits(config.services.arms),
   });
+  api.starter.start();
+  stoppers.push(() => api.starter.stop());
   const server: Server = await listen(api.app, config.api.port, config.api.host, 'API');
   stoppers.push(() => closeServers([server]));
   say(`API listening on http://${config.api.host}:${config.api.port}`);

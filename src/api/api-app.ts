@@ -9,6 +9,7 @@ import type { ArmHealthMonitor } from '../runtime/arm-health';
 import type { TaskWorkflowInput } from '../workflows/definitions';
 import { createOpenApiDocument } from './openapi';
 import { createTasksRouter } from './tasks-router';
+import { createWorkflowStarter, type WorkflowStarter } from './workflow-starter';
 
 /** What the REST facade needs; it never calls the services' work endpoints itself. */
 export interface ApiDeps {
@@ -28,10 +29,17 @@ export interface ApiDeps {
   armLimits?: TaskWorkflowInput['armLimits'];
   /** Change announcements for `GET /tasks/:id?wait=` (else waits re-read every second). */
   taskChanges?: TaskChanges;
+  /** How often the starter looks for accepted tasks without a workflow (default 2 s). */
+  startSweepIntervalMs?: number;
+}
+
+/** The REST facade's app, and the starter of accepted tasks' workflows (call `start()`). */
+export interface ApiApp extends HttpApp {
+  starter: WorkflowStarter;
 }
 
 /** The REST facade: submit, inspect and cancel tasks; health, readiness and metrics. */
-export function createApiApp(deps: ApiDeps): HttpApp {
+export function createApiApp(deps: ApiDeps): ApiApp {
   const http = createHttpApp({
     name: 'api',
     logger: deps.logger,
@@ -65,16 +73,16 @@ export function createApiApp(deps: ApiDeps): HttpApp {
   http.app.get('/arms', (_req, res) => {
     res.json({ arms: deps.arms?.snapshot() ?? [] });
   });
-  http.app.use(
-    createTasksRouter({
-      ...deps,
-      registry: http.registry,
-      searchAttributes: deps.searchAttributes ?? false,
-    }),
-  );
+  const starter = createWorkflowStarter({
+    ...deps,
+    registry: http.registry,
+    searchAttributes: deps.searchAttributes ?? false,
+    sweepIntervalMs: deps.startSweepIntervalMs,
+  });
+  http.app.use(createTasksRouter({ ...deps, registry: http.registry, starter }));
   http.app.use(createDocumentsRouter({ prisma: deps.prisma }));
   http.finish();
-  return http;
+  return { ...http, starter };
 }
 
 /** Ready when the database, Temporal and every service answer. */

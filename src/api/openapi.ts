@@ -55,7 +55,7 @@ export function createOpenApiDocument() {
         post: {
           summary: 'Submit a task',
           requestBody: { content: { 'application/json': { schema: submitTaskSchema } } },
-          responses: { '202': json(accepted, 'Accepted'), ...errors(400, 413, 503) },
+          responses: { '202': json(accepted, 'Accepted'), ...errors(400, 413) },
         },
       },
       '/tasks/{id}': {

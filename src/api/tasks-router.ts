@@ -8,28 +8,19 @@ import type { TaskChange, TaskChanges } from '../db/task-changes';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../http/app-error';
 import { parseOrThrow } from '../http/validate';
-import {
-  isTerminalStatus,
-  submitTaskSchema,
-  TEMPORAL_PRIORITY_KEY,
-  type TaskStatus,
-} from '../shared/task';
-import { SEARCH_ATTRIBUTES, workflowIdFor, type TaskWorkflowInput } from '../workflows/definitions';
-// Type only: the API starts the workflow by name and never loads workflow code.
-import type { TaskWorkflow } from '../workflows/task-workflow';
+import { isTerminalStatus, submitTaskSchema, type TaskStatus } from '../shared/task';
+import { workflowIdFor } from '../workflows/definitions';
 import { taskLinks, toResultView, toTaskView } from './task-view';
+import type { WorkflowStarter } from './workflow-starter';
 
 /** What the task routes need. */
 export interface TasksRouterDeps {
   prisma: PrismaClient;
   temporal: Client;
-  taskQueue: string;
   logger: Logger;
   registry: Registry;
-  /** Whether the namespace has OctoLLM's search attributes registered. */
-  searchAttributes: boolean;
-  /** Per-arm limits for the workflow. */
-  armLimits?: TaskWorkflowInput['armLimits'];
+  /** Starts accepted tasks' workflows. */
+  starter: WorkflowStarter;
   /**
    * Change announcements for `GET /tasks/:id?wait=`; without them a waiting request re-reads
    * the task every second.
@@ -80,8 +71,7 @@ const UNANNOUNCED_RECHECK_MS = 1_000;
 
 /** `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, `POST /tasks/:id/cancel`. */
 export function createTasksRouter(deps: TasksRouterDeps): Router {
-  const { prisma, temporal, taskQueue, logger, registry, searchAttributes, armLimits } = deps;
-  const { taskChanges } = deps;
+  const { prisma, temporal, logger, registry, starter, taskChanges } = deps;
   const router = Router();
   const submitted = new Counter({
     name: 'octollm_tasks_submitted_total',
@@ -95,12 +85,12 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     registers: [registry],
   });
 
+  // Submit writes the row and answers: the workflow is started from the row right after, and
+  // the starter's sweep starts it later if that fails (Temporal down) or this process dies
+  // first. So a task is accepted while Temporal is away, and nothing accepted is lost.
   router.post('/submit', async (req, res) => {
     const spec = parseOrThrow(submitTaskSchema, req.body ?? {});
     const id = randomUUID();
-    const workflowId = workflowIdFor(id);
-    // The row comes first so GET /tasks/:id works as soon as the client has the id; if the
-    // workflow cannot be started the row is removed again, so nothing is left half-written.
     await prisma.task.create({
       data: {
         id,
@@ -113,39 +103,10 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
         budgetMaxTimeSeconds: spec.budget.max_time_seconds,
         budgetMaxTokens: spec.budget.max_tokens,
         status: 'pending',
-        workflowId,
+        workflowId: workflowIdFor(id),
       },
     });
-    try {
-      // A bounded wait: when Temporal is down the client would otherwise retry for a long time.
-      // The run id reaches the projection from the workflow's first status write.
-      await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
-        temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
-          taskQueue,
-          workflowId,
-          args: [{ taskId: id, spec, searchAttributes, armLimits }],
-          priority: { priorityKey: TEMPORAL_PRIORITY_KEY[spec.priority] },
-          ...(searchAttributes
-            ? {
-                typedSearchAttributes: [
-                  { key: SEARCH_ATTRIBUTES.priority, value: spec.priority },
-                  { key: SEARCH_ATTRIBUTES.status, value: 'pending' },
-                ],
-              }
-            : {}),
-        }),
-      );
-    } catch (err) {
-      logger.error({ err, taskId: id }, 'could not start workflow');
-      // A timeout does not prove the start failed: keep the task if its workflow exists.
-      if (!(await workflowExists(workflowId))) {
-        await prisma.task.delete({ where: { id } }).catch(() => undefined);
-        throw new AppError(
-          'UPSTREAM_UNAVAILABLE',
-          'The task could not be started on Temporal, so it was not accepted. Retry later.',
-        );
-      }
-    }
+    starter.kick(id);
     submitted.inc({ priority: spec.priority });
     res
       .status(202)
@@ -153,21 +114,10 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
       .json({
         task_id: id,
         status: 'pending' satisfies TaskStatus,
-        workflow_id: workflowId,
+        workflow_id: workflowIdFor(id),
         links: taskLinks(id),
       });
   });
-
-  const workflowExists = async (workflowId: string): Promise<boolean> => {
-    try {
-      await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
-        temporal.workflow.getHandle(workflowId).describe(),
-      );
-      return true;
-    } catch {
-      return false;
-    }
-  };
 
   const taskId = (rawParams: unknown) => parseOrThrow(taskIdParams, rawParams, 'path').id;
   const found = <T>(id: string, task: T | null): T => {
@@ -273,6 +223,9 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
       );
     }
     try {
+      // A task accepted a moment ago may not have its workflow yet: start it, then cancel it,
+      // so the cancellation is Temporal's and the projection follows as for any other task.
+      if (!task.workflowStarted) await starter.ensureStarted(task.id);
       await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
         temporal.workflow.getHandle(task.workflowId).cancel(),
       );

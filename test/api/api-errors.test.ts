@@ -104,13 +104,25 @@ describe('POST /submit validation', () => {
     expect(fields(res.body)).toEqual(['goal']);
   });
 
-  test('when Temporal is down the task is refused with 503 and nothing is left behind', async () => {
-    const before = await db.prisma.task.count();
+  test('when Temporal is down a task is still accepted, kept, and waits for its workflow', async () => {
     const res = await request(api).post('/submit').send({ goal: 'Summarise the news' });
-    expect(res.status).toBe(503);
-    expect(res.body.error.code).toBe('UPSTREAM_UNAVAILABLE');
-    expect(res.body.error.message).not.toMatch(/127\.0\.0\.1|stack|at /);
-    expect(await db.prisma.task.count()).toBe(before);
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe('pending');
+    const row = await db.prisma.task.findUniqueOrThrow({ where: { id: res.body.task_id } });
+    expect(row).toMatchObject({
+      status: 'pending',
+      workflowStarted: false,
+      goal: 'Summarise the news',
+    });
+    // Cancelling needs its workflow: 503, and the task is left as it was.
+    const cancel = await request(api).post(`/tasks/${row.id}/cancel`);
+    expect(cancel.status).toBe(503);
+    expect(cancel.body.error.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(cancel.body.error.message).not.toMatch(/127\.0\.0\.1|stack|at /);
+    expect(await db.prisma.task.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: 'pending',
+      workflowStarted: false,
+    });
   }, 30_000);
 });
 
@@ -176,7 +188,7 @@ describe('operations endpoints', () => {
     expect(body.required).toEqual(['goal']);
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.priority.enum).toEqual(['low', 'medium', 'high', 'critical']);
-    expect(Object.keys(submit.responses)).toEqual(['202', '400', '413', '503']);
+    expect(Object.keys(submit.responses)).toEqual(['202', '400', '413']);
     const task = res.body.paths['/tasks/{id}'].get;
     expect(task.parameters).toEqual(
       expect.arrayContaining([

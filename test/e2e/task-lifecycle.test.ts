@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import pino from 'pino';
 import request from 'supertest';
+import { createApiApp } from '../../src/api/api-app';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/definitions';
 import { startSystem, waitForStatus, type TestSystem } from '../support/system';
+import { insertTask } from '../support/task-rows';
 
 // The real thing end to end: REST → Temporal dev server → worker → HTTP services → PostgreSQL.
 let system: TestSystem;
@@ -190,4 +194,58 @@ test('an injection hidden in a step output is caught before any later step sees 
     true,
   );
   poisoned.close();
+});
+
+describe('every accepted task gets exactly one workflow', () => {
+  /** Another API process on the same queue, its start sweep every 200 ms. */
+  const otherApi = () =>
+    createApiApp({
+      prisma: system.db.prisma,
+      temporal: system.client,
+      taskQueue: 'octollm-e2e',
+      logger: pino({ level: 'silent' }),
+      serviceUrls: {},
+      searchAttributes: true,
+      startSweepIntervalMs: 200,
+    });
+  const runsOf = async (id: string) => {
+    let runs = 0;
+    for await (const _ of system.client.workflow.list({ query: `WorkflowId = "task-${id}"` })) {
+      runs++;
+    }
+    return runs;
+  };
+
+  test('a task accepted but not started (its API process died) is started by a sweep and runs', async () => {
+    const id = randomUUID();
+    await insertTask(system.db.prisma, id, { status: 'pending', goal: 'Summarise the news' });
+    const api = otherApi();
+    api.starter.start();
+    try {
+      const task = await waitForStatus(system.api, id, ['completed', 'failed', 'blocked']);
+      expect(task.status).toBe('completed');
+      const row = await system.db.prisma.task.findUniqueOrThrow({ where: { id } });
+      expect(row.workflowStarted).toBe(true);
+    } finally {
+      await api.starter.stop();
+    }
+  }, 60_000);
+
+  test('starts racing from two API processes, or a start after the end, run one workflow', async () => {
+    const id = randomUUID();
+    await insertTask(system.db.prisma, id, { status: 'pending', goal: 'Summarise the news' });
+    const [a, b] = [otherApi(), otherApi()];
+    await Promise.all([a.starter.ensureStarted(id), b.starter.ensureStarted(id)]);
+    const task = await waitForStatus(system.api, id, ['completed', 'failed', 'blocked']);
+    expect(task.status).toBe('completed');
+    // As if the row had not been marked: a start now must not run the task again.
+    await system.db.prisma.task.update({ where: { id }, data: { workflowStarted: false } });
+    await a.starter.ensureStarted(id);
+    expect((await system.db.prisma.task.findUniqueOrThrow({ where: { id } })).status).toBe(
+      'completed',
+    );
+    expect(await runsOf(id)).toBe(1);
+    const metrics = await request(a.app).get('/metrics');
+    expect(metrics.text).toMatch(/octollm_workflow_starts_total\{outcome="existing"[^}]*\} 1/);
+  }, 60_000);
 });

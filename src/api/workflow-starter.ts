@@ -1,0 +1,171 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import type { PrismaClient, Task } from '../generated/prisma/client';
+import { TEMPORAL_PRIORITY_KEY, type Priority, type TaskSpec } from '../shared/task';
+import { SEARCH_ATTRIBUTES, type TaskWorkflowInput } from '../workflows/definitions';
+// Type only: the API starts the workflow by name and never loads workflow code.
+import type { TaskWorkflow } from '../workflows/task-workflow';
+
+/** What the starter needs. */
+export interface WorkflowStarterDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+  registry: Registry;
+  /** Whether the namespace has OctoLLM's search attributes registered. */
+  searchAttributes: boolean;
+  armLimits?: TaskWorkflowInput['armLimits'];
+  /** How often to look for accepted tasks whose workflow has not started. Default 2 s. */
+  sweepIntervalMs?: number;
+}
+
+/** How long one start may wait for Temporal. */
+const START_DEADLINE_MS = 5_000;
+/** A task is left to the in-process start this long before a sweep takes it over. */
+const SWEEP_GRACE_MS = 1_000;
+const SWEEP_BATCH = 100;
+
+/**
+ * Starts the workflows of accepted tasks. `POST /submit` only writes the task row (with
+ * `workflow_started = false`) and answers; the workflow is started right after, from the row,
+ * and a sweep every few seconds starts any the process did not (Temporal was down, or the
+ * process died in between). Starting is idempotent: the workflow id comes from the task id,
+ * a running workflow is reused and a closed one is never started again, so several API
+ * processes sweeping at once start each task once.
+ */
+export function createWorkflowStarter(deps: WorkflowStarterDeps) {
+  const { prisma, temporal, taskQueue, logger, searchAttributes, armLimits } = deps;
+  const started = new Counter({
+    name: 'octollm_workflow_starts_total',
+    help: 'Workflow starts of accepted tasks, by outcome (started, existing, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [deps.registry],
+  });
+  const inFlight = new Map<string, Promise<void>>();
+  let sweeping: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const startFromRow = async (task: Task): Promise<void> => {
+    const spec = specOf(task);
+    try {
+      await temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+        temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
+          taskQueue,
+          workflowId: task.workflowId,
+          args: [{ taskId: task.id, spec, searchAttributes, armLimits }],
+          // Idempotent: a running workflow with this id is the one; a closed one is not rerun.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          priority: { priorityKey: TEMPORAL_PRIORITY_KEY[spec.priority] },
+          ...(searchAttributes
+            ? {
+                typedSearchAttributes: [
+                  { key: SEARCH_ATTRIBUTES.priority, value: spec.priority },
+                  { key: SEARCH_ATTRIBUTES.status, value: 'pending' },
+                ],
+              }
+            : {}),
+        }),
+      );
+      started.inc({ outcome: 'started' });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+        started.inc({ outcome: 'failed' });
+        throw err;
+      }
+      started.inc({ outcome: 'existing' });
+    }
+    await prisma.task.updateMany({
+      where: { id: task.id, workflowStarted: false },
+      data: { workflowStarted: true },
+    });
+  };
+
+  /** Starts the task's workflow unless it has been; one start per task at a time. */
+  const ensureStarted = (taskId: string): Promise<void> => {
+    const running = inFlight.get(taskId);
+    if (running) return running;
+    const attempt = (async () => {
+      const task = await prisma.task.findUnique({ where: { id: taskId } });
+      if (task && !task.workflowStarted) await startFromRow(task);
+    })().finally(() => inFlight.delete(taskId));
+    inFlight.set(taskId, attempt);
+    return attempt;
+  };
+
+  const sweep = async (): Promise<void> => {
+    const waiting = await prisma.task.findMany({
+      where: { workflowStarted: false, createdAt: { lt: new Date(Date.now() - SWEEP_GRACE_MS) } },
+      orderBy: { createdAt: 'asc' },
+      take: SWEEP_BATCH,
+      select: { id: true },
+    });
+    for (const { id } of waiting) {
+      if (stopped) return;
+      try {
+        await ensureStarted(id);
+      } catch (err) {
+        // Temporal is most likely down: the next sweep tries again, oldest first.
+        logger.warn(
+          { err, taskId: id, waiting: waiting.length },
+          'could not start the workflow of an accepted task; will retry',
+        );
+        return;
+      }
+    }
+  };
+
+  return {
+    /**
+     * Starts the task's workflow now, or throws why not (the sweep retries later).
+     * Used before acting on a task's workflow, e.g. to cancel it.
+     */
+    ensureStarted,
+    /** Starts the task's workflow in the background; a failure is left to the sweep. */
+    kick(taskId: string): void {
+      ensureStarted(taskId).catch((err: unknown) => {
+        logger.warn({ err, taskId }, 'could not start the workflow yet; the sweep will retry');
+      });
+    },
+    /** Begins sweeping for tasks whose workflow has not started. */
+    start(): void {
+      const interval = deps.sweepIntervalMs ?? 2_000;
+      const tick = () => {
+        if (stopped || sweeping) return;
+        sweeping = sweep()
+          .catch((err: unknown) => logger.warn({ err }, 'workflow start sweep failed'))
+          .finally(() => (sweeping = undefined));
+      };
+      timer = setInterval(tick, interval);
+      timer.unref();
+      tick();
+    },
+    /** Stops sweeping and waits for starts in progress. */
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await Promise.allSettled([sweeping, ...inFlight.values()]);
+    },
+  };
+}
+
+export type WorkflowStarter = ReturnType<typeof createWorkflowStarter>;
+
+/** The workflow's input, rebuilt from the task row the API wrote. */
+function specOf(task: Task): TaskSpec {
+  return {
+    goal: task.goal,
+    constraints: task.constraints as string[],
+    context: task.context as Record<string, unknown>,
+    acceptance_criteria: task.acceptanceCriteria as string[],
+    priority: task.priority as Priority,
+    budget: {
+      max_cost_usd: task.budgetMaxCostUsd,
+      max_time_seconds: task.budgetMaxTimeSeconds,
+      max_tokens: task.budgetMaxTokens,
+    },
+  };
+}
