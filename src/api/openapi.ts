@@ -3,7 +3,12 @@ import { createDocument } from 'zod-openapi';
 import { ERROR_CODES } from '../http/app-error';
 import { submitTaskSchema, TASK_STATUSES } from '../shared/task';
 import { createDocumentSchema, listQuerySchema } from './documents-router';
-import { resultsQuerySchema, taskIdParams, taskQuerySchema } from './tasks-router';
+import {
+  resultsQuerySchema,
+  submitHeadersSchema,
+  taskIdParams,
+  taskQuerySchema,
+} from './tasks-router';
 
 const errorSchema = z
   .object({
@@ -54,8 +59,13 @@ export function createOpenApiDocument() {
       '/submit': {
         post: {
           summary: 'Submit a task',
+          requestParams: { header: submitHeadersSchema },
           requestBody: { content: { 'application/json': { schema: submitTaskSchema } } },
-          responses: { '202': json(accepted, 'Accepted'), ...errors(400, 413) },
+          responses: {
+            '200': json(accepted, 'The task this Idempotency-Key already stands for'),
+            '202': json(accepted, 'Accepted'),
+            ...errors(400, 409, 413),
+          },
         },
       },
       '/tasks/{id}': {

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Router, type Response } from 'express';
+import stableStringify from 'safe-stable-stringify';
+import { v5 as uuidv5 } from 'uuid';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
@@ -30,6 +32,34 @@ export interface TasksRouterDeps {
 
 /** How long a request waits for Temporal before answering 503. */
 const TEMPORAL_CALL_DEADLINE_MS = 5_000;
+
+/** Headers of `POST /submit`. */
+export const submitHeadersSchema = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters (no spaces)')
+    .optional()
+    .meta({
+      description:
+        'Makes retries safe: the same key with the same body returns the same task (200); ' +
+        'with another body it is a 409 IDEMPOTENCY_CONFLICT.',
+    }),
+});
+
+/** Task ids derived from Idempotency-Keys are UUIDv5 names in this namespace. */
+const IDEMPOTENCY_NAMESPACE = 'a7d1f0c2-5b3e-4f6a-9c8d-2e1b0f4a6c37';
+
+/** The task id a key stands for: the same key always gives the same task. */
+export function taskIdForIdempotencyKey(key: string): string {
+  return uuidv5(key, IDEMPOTENCY_NAMESPACE);
+}
+
+/** A hash of a validated submission that ignores the order of object keys. */
+function hashSubmission(spec: unknown): string {
+  return createHash('sha256')
+    .update(stableStringify(spec) ?? '')
+    .digest('hex');
+}
 
 /** Path parameters of the task routes. */
 export const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
@@ -88,24 +118,63 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   // Submit writes the row and answers: the workflow is started from the row right after, and
   // the starter's sweep starts it later if that fails (Temporal down) or this process dies
   // first. So a task is accepted while Temporal is away, and nothing accepted is lost.
+  // With an Idempotency-Key the task id is derived from the key: a retry finds the same row
+  // (200, the same task), two racing requests insert one row and start one workflow.
   router.post('/submit', async (req, res) => {
     const spec = parseOrThrow(submitTaskSchema, req.body ?? {});
-    const id = randomUUID();
-    await prisma.task.create({
-      data: {
-        id,
-        goal: spec.goal,
-        constraints: spec.constraints,
-        context: spec.context as object,
-        acceptanceCriteria: spec.acceptance_criteria,
-        priority: spec.priority,
-        budgetMaxCostUsd: spec.budget.max_cost_usd,
-        budgetMaxTimeSeconds: spec.budget.max_time_seconds,
-        budgetMaxTokens: spec.budget.max_tokens,
-        status: 'pending',
-        workflowId: workflowIdFor(id),
-      },
+    const key = parseOrThrow(
+      submitHeadersSchema,
+      { 'Idempotency-Key': req.get('idempotency-key') },
+      'headers',
+    )['Idempotency-Key'];
+    const id = key === undefined ? randomUUID() : taskIdForIdempotencyKey(key);
+    const requestHash = key === undefined ? undefined : hashSubmission(spec);
+    const { count } = await prisma.task.createMany({
+      data: [
+        {
+          id,
+          goal: spec.goal,
+          constraints: spec.constraints,
+          context: spec.context as object,
+          acceptanceCriteria: spec.acceptance_criteria,
+          priority: spec.priority,
+          budgetMaxCostUsd: spec.budget.max_cost_usd,
+          budgetMaxTimeSeconds: spec.budget.max_time_seconds,
+          budgetMaxTokens: spec.budget.max_tokens,
+          status: 'pending',
+          workflowId: workflowIdFor(id),
+          idempotencyKey: key,
+          requestHash,
+        },
+      ],
+      skipDuplicates: true,
     });
+    if (count === 0) {
+      // Only a derived id can already exist: this key was used before.
+      const existing = await prisma.task.findUniqueOrThrow({
+        where: { id },
+        select: { status: true, requestHash: true, workflowStarted: true },
+      });
+      if (existing.requestHash !== requestHash) {
+        throw new AppError(
+          'IDEMPOTENCY_CONFLICT',
+          `This Idempotency-Key was already used for a different request (task ${id}); ` +
+            'send a new key for a new task',
+        );
+      }
+      if (!existing.workflowStarted) starter.kick(id);
+      res
+        .status(200)
+        .set('Idempotent-Replayed', 'true')
+        .location(`/tasks/${id}`)
+        .json({
+          task_id: id,
+          status: existing.status,
+          workflow_id: workflowIdFor(id),
+          links: taskLinks(id),
+        });
+      return;
+    }
     starter.kick(id);
     submitted.inc({ priority: spec.priority });
     res

@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'NOT_FOUND',
   'CONFLICT',
+  'IDEMPOTENCY_CONFLICT',
   'PLAN_INVALID',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_REJECTED',
@@ -23,6 +24,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** An Idempotency-Key already used for a different request. */
+  IDEMPOTENCY_CONFLICT: 409,
   /** The model never produced a plan that passes validation; retrying the same request will not help. */
   PLAN_INVALID: 422,
   /** A dependency is down or overloaded; retrying later may work. */

@@ -188,7 +188,10 @@ describe('operations endpoints', () => {
     expect(body.required).toEqual(['goal']);
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.priority.enum).toEqual(['low', 'medium', 'high', 'critical']);
-    expect(Object.keys(submit.responses)).toEqual(['202', '400', '413']);
+    expect(Object.keys(submit.responses)).toEqual(['200', '202', '400', '409', '413']);
+    expect(submit.parameters).toEqual([
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
+    ]);
     const task = res.body.paths['/tasks/{id}'].get;
     expect(task.parameters).toEqual(
       expect.arrayContaining([

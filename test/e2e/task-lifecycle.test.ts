@@ -248,4 +248,24 @@ describe('every accepted task gets exactly one workflow', () => {
     const metrics = await request(a.app).get('/metrics');
     expect(metrics.text).toMatch(/octollm_workflow_starts_total\{outcome="existing"[^}]*\} 1/);
   }, 60_000);
+
+  test('a submit retried with its Idempotency-Key, even racing, runs one task', async () => {
+    const key = `e2e-${randomUUID()}`;
+    const body = { goal: 'Summarise the news', acceptance_criteria: ['summary is non-empty'] };
+    const replies = await Promise.all(
+      [1, 2, 3].map(() =>
+        request(system.api).post('/submit').set('Idempotency-Key', key).send(body),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 202]);
+    const id = replies[0]!.body.task_id as string;
+    expect(replies.every((r) => r.body.task_id === id)).toBe(true);
+    const task = await waitForStatus(system.api, id, ['completed', 'failed', 'blocked']);
+    expect(task.status).toBe('completed');
+    // A retry after the end returns the finished task and starts nothing.
+    const late = await request(system.api).post('/submit').set('Idempotency-Key', key).send(body);
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ task_id: id, status: 'completed' });
+    expect(await runsOf(id)).toBe(1);
+  }, 60_000);
 });

@@ -23,18 +23,21 @@ export async function startApiOnDatabase(
   let taskChanges: TaskChanges | undefined;
   if (options.taskChanges) taskChanges = await listenForTaskChanges(db.databaseUrl);
   const connection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' });
-  const api = createApiApp({
+  const app = createApiApp({
     prisma: db.prisma,
     temporal: new Client({ connection }),
     taskQueue: 'unused',
     logger: pino({ level: 'silent' }),
     serviceUrls: {},
     taskChanges,
-  }).app;
+  });
+  const api = app.app;
   return {
     db,
     api,
     stop: async () => {
+      // Starts still retrying against the closed channel would throw from a timer.
+      await app.starter.stop();
       await taskChanges?.close();
       await connection.close();
       await db.stop();

@@ -122,7 +122,7 @@ async function startOnDatabase(
       workflowBundle: bundle,
     });
     workers.push({ worker, running: worker.run() });
-    return createApiApp({
+    const app = createApiApp({
       prisma: db.prisma,
       temporal: client,
       taskQueue,
@@ -132,7 +132,9 @@ async function startOnDatabase(
       arms: monitor,
       armLimits: arms && armActivityLimits(arms),
       taskChanges,
-    }).app;
+    });
+    cleanup.push(() => app.starter.stop());
+    return app.app;
   };
   const api = await addLane('octollm-e2e', urls);
 
