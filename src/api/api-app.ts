@@ -56,6 +56,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
         task: 'GET /tasks/:id (?wait=<seconds> with If-None-Match waits for a change)',
         results: 'GET /tasks/:id/results (?wait=<seconds> waits for the task to end)',
         cancel: 'POST /tasks/:id/cancel',
+        pause: 'POST /tasks/:id/pause',
+        resume: 'POST /tasks/:id/resume',
         health: 'GET /health',
         ready: 'GET /ready',
         metrics: 'GET /metrics',

@@ -20,7 +20,13 @@ const errorSchema = z
   })
   .meta({ id: 'Error' });
 
-const links = z.object({ self: z.string(), results: z.string(), cancel: z.string() });
+const links = z.object({
+  self: z.string(),
+  results: z.string(),
+  cancel: z.string(),
+  pause: z.string(),
+  resume: z.string(),
+});
 
 const accepted = z
   .object({
@@ -103,6 +109,26 @@ export function createOpenApiDocument() {
           requestParams: { path: taskIdParams },
           responses: {
             '202': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Cancelling'),
+            ...errors(400, 404, 409, 503),
+          },
+        },
+      },
+      '/tasks/{id}/pause': {
+        post: {
+          summary: 'Pause a task: no new step starts (signal `pause`)',
+          requestParams: { path: taskIdParams },
+          responses: {
+            '202': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Pausing'),
+            ...errors(400, 404, 409, 503),
+          },
+        },
+      },
+      '/tasks/{id}/resume': {
+        post: {
+          summary: 'Resume a paused task (signal `resume`)',
+          requestParams: { path: taskIdParams },
+          responses: {
+            '202': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Resuming'),
             ...errors(400, 404, 409, 503),
           },
         },

@@ -7,6 +7,8 @@ export function taskLinks(id: string) {
     self: `/tasks/${id}`,
     results: `/tasks/${id}/results`,
     cancel: `/tasks/${id}/cancel`,
+    pause: `/tasks/${id}/pause`,
+    resume: `/tasks/${id}/resume`,
   };
 }
 

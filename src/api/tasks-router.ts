@@ -99,7 +99,10 @@ export const resultsQuerySchema = z
 /** Re-read interval of a waiting request when no change announcements are available. */
 const UNANNOUNCED_RECHECK_MS = 1_000;
 
-/** `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, `POST /tasks/:id/cancel`. */
+/**
+ * `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, and the controls
+ * `POST /tasks/:id/cancel|pause|resume`.
+ */
 export function createTasksRouter(deps: TasksRouterDeps): Router {
   const { prisma, temporal, logger, registry, starter, taskChanges } = deps;
   const router = Router();
@@ -310,6 +313,43 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     }
     res.status(202).json({ task_id: task.id, status: 'cancelling', links: taskLinks(task.id) });
   });
+
+  // Pause and resume are Temporal signals, as from `temporal workflow signal --name pause`.
+  const signalRoute = (signal: 'pause' | 'resume', replyStatus: string) =>
+    router.post(`/tasks/:id/${signal}`, async (req, res) => {
+      const id = taskId(req.params);
+      const task = found(
+        id,
+        await prisma.task.findUnique({
+          where: { id },
+          select: { id: true, status: true, workflowId: true, workflowStarted: true },
+        }),
+      );
+      if (isTerminalStatus(task.status as TaskStatus)) {
+        throw new AppError(
+          'CONFLICT',
+          `Task ${task.id} has already ended (${task.status}); nothing to ${signal}`,
+        );
+      }
+      try {
+        if (!task.workflowStarted) await starter.ensureStarted(task.id);
+        await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
+          temporal.workflow.getHandle(task.workflowId).signal(signal),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          throw new AppError('CONFLICT', `Task ${task.id} is no longer running`);
+        }
+        logger.error({ err, taskId: task.id }, `could not ${signal} workflow`);
+        throw new AppError(
+          'UPSTREAM_UNAVAILABLE',
+          `Temporal is unavailable; the task was not ${signal}d. Retry later.`,
+        );
+      }
+      res.status(202).json({ task_id: task.id, status: replyStatus, links: taskLinks(task.id) });
+    });
+  signalRoute('pause', 'pausing');
+  signalRoute('resume', 'resuming');
 
   return router;
 }

@@ -7,6 +7,7 @@ export const TASK_STATUSES = [
   'screening',
   'planning',
   'running',
+  'paused',
   'completed',
   'failed',
   'blocked',

@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ArmName, PlanStep } from '../shared/plan';
 import type { TaskSpec, TaskStatus } from '../shared/task';
 
@@ -51,6 +51,16 @@ export interface TaskProgress {
 
 /** Query: the task's status and each step's state. `temporal workflow query --name progress`. */
 export const progressQuery = defineQuery<TaskProgress>('progress');
+
+/**
+ * Signal: start no new step until `resume` (steps already running finish); the task shows
+ * `paused`. `temporal workflow signal --workflow-id task-<id> --name pause`, or
+ * `POST /tasks/:id/pause`. The time budget keeps counting while paused.
+ */
+export const pauseSignal = defineSignal('pause');
+
+/** Signal: start steps again after `pause`. `POST /tasks/:id/resume`. */
+export const resumeSignal = defineSignal('resume');
 
 /** Temporal workflow id of a task: stable, so a task can be found from its id alone. */
 export function workflowIdFor(taskId: string): string {

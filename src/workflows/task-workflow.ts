@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
+  condition,
   isCancellation,
   log,
   patched,
@@ -20,7 +21,9 @@ import type { PlanResponse, PlanStep } from '../shared/plan';
 import type { TaskStatus } from '../shared/task';
 import { scheduleSteps } from './dag-scheduler';
 import {
+  pauseSignal,
   progressQuery,
+  resumeSignal,
   SEARCH_ATTRIBUTES,
   type StepProgress,
   type StepState,
@@ -81,6 +84,12 @@ const { planTask } = proxyActivities<Activities>(LLM_CALL_OPTIONS);
  */
 export const FAST_PATH_PATCH = 'fast-path-local-projection-one-activity-per-step';
 
+/**
+ * Tasks started from this version on answer the `pause` and `resume` signals. Before it, the
+ * signals had no handler; a history that received one then must replay without acting on it.
+ */
+export const PAUSE_RESUME_PATCH = 'run-control-pause-resume';
+
 /** The step activities with the arm's own timeout and attempts, when the registry sets them. */
 function stepActivitiesFor(limits: TaskWorkflowInput['armLimits'], arm: PlanStep['arm']) {
   const own = limits?.[arm];
@@ -110,6 +119,8 @@ interface TaskRun {
   projection: Projection;
   /** Whether this run takes the fast path (see {@link FAST_PATH_PATCH}). */
   fast: boolean;
+  /** Operator controls, for runs that have them (see {@link PAUSE_RESUME_PATCH}). */
+  control?: { paused: boolean };
 }
 
 /**
@@ -132,6 +143,13 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   setHandler(progressQuery, () => progress);
   const fast = patched(FAST_PATH_PATCH);
   const projection = fast ? localProjection : remoteProjection;
+  let control: TaskRun['control'];
+  if (patched(PAUSE_RESUME_PATCH)) {
+    const state = { paused: false };
+    setHandler(pauseSignal, () => void (state.paused = true));
+    setHandler(resumeSignal, () => void (state.paused = false));
+    control = state;
+  }
 
   const setStatus: SetStatus = async (status, extra = {}) => {
     progress.status = status;
@@ -146,7 +164,7 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     // withTimeout cancels only the inner scope, so a deadline and an operator's cancel differ:
     // after a deadline the workflow's own scope is not cancelled.
     return await CancellationScope.withTimeout(deadlineMs, () =>
-      runTask({ input, progress, setStatus, projection, fast }),
+      runTask({ input, progress, setStatus, projection, fast, control }),
     );
   } catch (err) {
     if (isCancellation(err) && CancellationScope.current().consideredCancelled) {
@@ -233,7 +251,7 @@ interface PlanRun {
  * step has recorded it.
  */
 async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
-  const { progress, projection, fast } = run;
+  const { progress, projection, fast, control, setStatus } = run;
   const { taskId, spec, maxParallelSteps, armLimits } = run.input;
   const result: PlanRun = { outputs: {} };
   const failures: string[] = [];
@@ -241,6 +259,8 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
   const inFlight = new Map<string, { scope: CancellationScope; done: Promise<void> }>();
   const startedAt = workflowInfo().startTime.getTime();
   let stopping = false;
+  /** Whether the task shows `paused` (it follows `control.paused` between turns). */
+  let shownPaused = false;
 
   const stopOthers = () => {
     stopping = true;
@@ -364,16 +384,31 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
       perArm,
     );
     for (const { id, reason } of decision.skip) await finish(entries.get(id)!, 'skipped', reason);
+    const goingOn = !stopping && failures.length === 0;
+    if (control && goingOn && control.paused !== shownPaused) {
+      shownPaused = control.paused;
+      await setStatus(shownPaused ? 'paused' : 'running');
+    }
     // After a failure the task will fail: steps already running finish, no new ones start.
-    if (!stopping && failures.length === 0) {
+    // While paused, no new ones start either.
+    if (goingOn && !control?.paused) {
       for (const id of decision.start) start(plan.steps.find((s) => s.id === id)!);
     }
     if (inFlight.size === 0) {
       // A skip can make its own dependents skippable: decide again until nothing changes.
       if (decision.skip.length > 0) continue;
+      if (control?.paused && goingOn && !decision.done) {
+        // Paused with nothing running: wait for `resume` (a cancel or the deadline ends it).
+        await condition(() => !control.paused);
+        continue;
+      }
       break;
     }
-    await Promise.race([...inFlight.values()].map((f) => f.done));
+    await Promise.race([
+      ...[...inFlight.values()].map((f) => f.done),
+      // A pause or resume is a turn of its own: it shows at once, not when a step ends.
+      ...(control ? [condition(() => control.paused !== shownPaused)] : []),
+    ]);
     if (CancellationScope.current().consideredCancelled) {
       // Cancelled from outside: let every step record its cancellation, then end the run.
       await Promise.all([...inFlight.values()].map((f) => f.done));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { TestDatabase } from '../db/start-test-database';
@@ -159,6 +160,27 @@ describe('task lookups', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/already ended \(completed\)/);
   });
+
+  test.each(['pause', 'resume'])(
+    'POST /tasks/:id/%s: 400 for a bad id, 404 unknown, 409 ended, 503 with Temporal down',
+    async (control) => {
+      const bad = await request(api).post(`/tasks/not-a-uuid/${control}`);
+      expect(bad.status).toBe(400);
+      expect(fields(bad.body)).toEqual(['id']);
+      expect((await request(api).post(`/tasks/${unknown}/${control}`)).status).toBe(404);
+      const ended = randomUUID();
+      await insertTask(db.prisma, ended, { status: 'completed' });
+      const conflict = await request(api).post(`/tasks/${ended}/${control}`);
+      expect(conflict.status).toBe(409);
+      expect(conflict.body.error.message).toContain(`nothing to ${control}`);
+      const live = randomUUID();
+      await insertTask(db.prisma, live, { status: 'running' });
+      const down = await request(api).post(`/tasks/${live}/${control}`);
+      expect(down.status).toBe(503);
+      expect(down.body.error.code).toBe('UPSTREAM_UNAVAILABLE');
+    },
+    30_000,
+  );
 
   test('an unknown route is a JSON 404', async () => {
     const res = await request(api).get('/nope');

@@ -1,17 +1,26 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import request from 'supertest';
 import { createApiApp } from '../../src/api/api-app';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/definitions';
 import { startSystem, waitForStatus, type TestSystem } from '../support/system';
 import { insertTask } from '../support/task-rows';
+import { devServer } from '../support/temporal-servers';
+
+const run = promisify(execFile);
+let cliPath: string;
 
 // The real thing end to end: REST → Temporal dev server → worker → HTTP services → PostgreSQL.
 let system: TestSystem;
 
 beforeAll(async () => {
   system = await startSystem();
+  const server = await devServer();
+  if (server.executable.type !== 'existing-path') throw new Error('needs the temporal CLI binary');
+  cliPath = server.executable.path;
 }, 180_000);
 
 afterAll(async () => {
@@ -269,3 +278,34 @@ describe('every accepted task gets exactly one workflow', () => {
     expect(await runsOf(id)).toBe(1);
   }, 60_000);
 });
+
+test('pause from the API holds the steps; resume from the temporal CLI lets the task finish', async () => {
+  const id = await submit({ goal: 'Summarise the news', acceptance_criteria: ['non-empty'] });
+  const paused = await request(system.api).post(`/tasks/${id}/pause`);
+  expect(paused.status).toBe(202);
+  expect(paused.body).toMatchObject({ task_id: id, status: 'pausing' });
+  const view = await waitForStatus(system.api, id, ['paused', 'completed']);
+  expect(view.status).toBe('paused');
+  await new Promise((r) => setTimeout(r, 300));
+  const still = await request(system.api).get(`/tasks/${id}`);
+  expect(still.body.status).toBe('paused');
+  expect((still.body.steps as { status: string }[]).filter((s) => s.status === 'running')).toEqual(
+    [],
+  );
+  const { stdout } = await run(
+    cliPath,
+    ['workflow', 'signal', '--workflow-id', `task-${id}`, '--name', 'resume'],
+    { env: { ...process.env, TEMPORAL_ADDRESS: system.temporal.address } },
+  );
+  expect(stdout).toMatch(/succeeded|Signal workflow succeeded/i);
+  const done = await waitForStatus(system.api, id, ['completed', 'failed', 'blocked']);
+  expect(done.status).toBe('completed');
+  // The operator's search attribute followed: it ended completed.
+  const handle = system.client.workflow.getHandle(`task-${id}`);
+  await handle.result();
+  const { typedSearchAttributes } = await handle.describe();
+  expect(typedSearchAttributes.get(SEARCH_ATTRIBUTES.status)).toBe('completed');
+  // Ended tasks cannot be paused.
+  const late = await request(system.api).post(`/tasks/${id}/pause`);
+  expect(late.status).toBe(409);
+}, 60_000);

@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FAST_PATH_PATCH } from '../../src/workflows/task-workflow';
+import { FAST_PATH_PATCH, PAUSE_RESUME_PATCH } from '../../src/workflows/task-workflow';
 
 // Replays histories recorded from real runs (scripts/record-history.ts) against the current
 // workflow code. A failure means a change would break tasks that are running right now:
@@ -16,8 +16,40 @@ test('there are recorded histories to replay', () => {
       'task-blocked.json',
       'task-completed-fast-path.json',
       'task-blocked-fast-path.json',
+      'task-completed-run-control.json',
+      'task-blocked-run-control.json',
+      'task-paused-run-control.json',
     ]),
   );
+});
+
+type RecordedHistory = { events: Record<string, unknown>[] };
+const load = (file: string) =>
+  JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as RecordedHistory;
+
+/** The patch ids a history's markers carry, in order. */
+function patchesOf(history: RecordedHistory): string[] {
+  return history.events.flatMap((e) => {
+    const m = e.markerRecordedEventAttributes as
+      { markerName: string; details: Record<string, { payloads: { data: string }[] }> } | undefined;
+    if (m?.markerName !== 'core_patch') return [];
+    const data = Buffer.from(m.details['patch-data']!.payloads[0]!.data, 'base64').toString();
+    return [(JSON.parse(data) as { id: string }).id];
+  });
+}
+
+test('a paused and resumed run carries both signals and the run-control patch', () => {
+  const history = load('task-paused-run-control.json');
+  const signals = history.events.flatMap((e) => {
+    const a = e.workflowExecutionSignaledEventAttributes as { signalName: string } | undefined;
+    return a ? [a.signalName] : [];
+  });
+  expect(signals).toEqual(['pause', 'resume']);
+  expect(patchesOf(history)).toEqual([FAST_PATH_PATCH, PAUSE_RESUME_PATCH]);
+  expect(patchesOf(load('task-completed-run-control.json'))).toEqual([
+    FAST_PATH_PATCH,
+    PAUSE_RESUME_PATCH,
+  ]);
 });
 
 test('a task on the fast path runs one remote activity per step, with local projection writes', () => {
@@ -30,14 +62,7 @@ test('a task on the fast path runs one remote activity per step, with local proj
   expect(steps).toBeGreaterThanOrEqual(3);
   expect(remote).toEqual(['screenTaskInput', 'planTask', ...Array(steps).fill('runStep')]);
   // The run carries the patch marker, so it will replay on the fast path whatever comes later.
-  const patches = history.events.flatMap((e) => {
-    const m = e.markerRecordedEventAttributes as
-      { markerName: string; details: Record<string, { payloads: { data: string }[] }> } | undefined;
-    if (m?.markerName !== 'core_patch') return [];
-    const data = Buffer.from(m.details['patch-data']!.payloads[0]!.data, 'base64').toString();
-    return [(JSON.parse(data) as { id: string }).id];
-  });
-  expect(patches).toEqual([FAST_PATH_PATCH]);
+  expect(patchesOf(history as unknown as RecordedHistory)).toEqual([FAST_PATH_PATCH]);
   // One local write per status change: screening, planning, running, completed.
   const markers = attrs('markerRecordedEventAttributes').map((m) => m.markerName);
   expect(markers.filter((m) => m === 'core_local_activity')).toHaveLength(4);

@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { PlanResponse } from '../../src/shared/plan';
 import { submitTaskSchema, type TaskSpec } from '../../src/shared/task';
 import {
+  pauseSignal,
   progressQuery,
+  resumeSignal,
+  type TaskProgress,
   type TaskWorkflowInput,
   type TaskWorkflowResult,
 } from '../../src/workflows/definitions';
@@ -320,6 +323,77 @@ test('cancelling the workflow ends the task cancelled, and progress shows each s
   });
   expect(recorded.statuses.at(-1)).toBe('cancelled');
   expect(recorded.stepEvents).toContain('s2:cancelled');
+});
+
+/** Polls the progress query until `check` holds. */
+async function until(
+  handle: WorkflowHandle<typeof TaskWorkflow>,
+  check: (progress: TaskProgress) => boolean,
+) {
+  for (;;) {
+    const progress = await handle.query(progressQuery);
+    if (check(progress)) return progress;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('pause and resume', () => {
+  test('pause lets the running step finish, starts none until resume, and shows paused', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const execute: FakeOptions['execute'] = async (step) => {
+      if (step.id === 's1') await gate;
+      return ok(`output of ${step.id}`);
+    };
+    const recorded = await withRunningTask({ execute }, spec(), async (handle) => {
+      await untilRunning(handle, 's1');
+      await handle.signal(pauseSignal);
+      await until(handle, (p) => p.status === 'paused');
+      release();
+      await until(handle, (p) => p.steps[0]!.state === 'completed');
+      // Real time passes (time skipping is off until we wait for the result): still paused.
+      await new Promise((r) => setTimeout(r, 500));
+      const paused = await handle.query(progressQuery);
+      expect(paused.status).toBe('paused');
+      expect(paused.steps.map((s) => [s.id, s.state])).toEqual([
+        ['s1', 'completed'],
+        ['s2', 'waiting'],
+        ['s3', 'waiting'],
+      ]);
+      await handle.signal(resumeSignal);
+      await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
+    });
+    expect(recorded.statuses).toEqual([
+      'screening',
+      'planning',
+      'running',
+      'paused',
+      'running',
+      'completed',
+    ]);
+    expect(recorded.executed.map((e) => e.stepId)).toEqual(['s1', 's2', 's3']);
+  });
+
+  test('a task paused before its steps starts none, and a cancel still ends it', async () => {
+    const recorded = await withRunningTask({}, spec(), async (handle) => {
+      await handle.signal(pauseSignal);
+      const progress = await until(handle, (p) => p.status === 'paused');
+      expect(progress.steps.every((s) => s.state === 'waiting')).toBe(true);
+      await handle.signal(pauseSignal); // twice is the same as once
+      await handle.cancel();
+      await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    });
+    expect(recorded.executed).toEqual([]);
+    expect(recorded.statuses.slice(-2)).toEqual(['paused', 'cancelled']);
+  });
+
+  test('resume without pause changes nothing', async () => {
+    const recorded = await withRunningTask({}, spec(), async (handle) => {
+      await handle.signal(resumeSignal);
+      await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
+    });
+    expect(recorded.statuses).toEqual(['screening', 'planning', 'running', 'completed']);
+  });
 });
 
 test('the sample plan helper matches the contract the workflow expects', () => {
