@@ -122,6 +122,7 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
     searchAttributes: temporal.searchAttributes,
     arms,
     armLimits: armActivityLimits(config.services.arms),
+    approvalAboveUsd: config.api.approvalAboveUsd,
   });
   api.starter.start();
   stoppers.push(() => api.starter.stop());
@@ -163,6 +164,7 @@ async function startApi(
     searchAttributes: temporal.searchAttributes,
     arms,
     armLimits: armActivityLimits(config.services.arms),
+    approvalAboveUsd: config.api.approvalAboveUsd,
   });
   api.starter.start();
   stoppers.push(() => api.starter.stop());

@@ -29,6 +29,8 @@ export interface ApiDeps {
   armLimits?: TaskWorkflowInput['armLimits'];
   /** Change announcements for `GET /tasks/:id?wait=` (else waits re-read every second). */
   taskChanges?: TaskChanges;
+  /** Plans estimated above this many USD wait for approval (`APPROVAL_ABOVE_USD`). */
+  approvalAboveUsd?: number;
   /** How often the starter looks for accepted tasks without a workflow (default 2 s). */
   startSweepIntervalMs?: number;
 }
@@ -58,6 +60,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
         cancel: 'POST /tasks/:id/cancel',
         pause: 'POST /tasks/:id/pause',
         resume: 'POST /tasks/:id/resume',
+        approve: 'POST /tasks/:id/approve',
+        reject: 'POST /tasks/:id/reject',
         health: 'GET /health',
         ready: 'GET /ready',
         metrics: 'GET /metrics',

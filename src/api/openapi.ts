@@ -4,6 +4,7 @@ import { ERROR_CODES } from '../http/app-error';
 import { submitTaskSchema, TASK_STATUSES } from '../shared/task';
 import { createDocumentSchema, listQuerySchema } from './documents-router';
 import {
+  decisionBodySchema,
   resultsQuerySchema,
   submitHeadersSchema,
   taskIdParams,
@@ -26,6 +27,8 @@ const links = z.object({
   cancel: z.string(),
   pause: z.string(),
   resume: z.string(),
+  approve: z.string(),
+  reject: z.string(),
 });
 
 const accepted = z
@@ -129,6 +132,28 @@ export function createOpenApiDocument() {
           requestParams: { path: taskIdParams },
           responses: {
             '202': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Resuming'),
+            ...errors(400, 404, 409, 503),
+          },
+        },
+      },
+      '/tasks/{id}/approve': {
+        post: {
+          summary: 'Approve a plan awaiting approval (update `approvePlan`)',
+          requestParams: { path: taskIdParams },
+          requestBody: { content: { 'application/json': { schema: decisionBodySchema } } },
+          responses: {
+            '200': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Approved'),
+            ...errors(400, 404, 409, 503),
+          },
+        },
+      },
+      '/tasks/{id}/reject': {
+        post: {
+          summary: 'Reject a plan awaiting approval: the task fails (update `approvePlan`)',
+          requestParams: { path: taskIdParams },
+          requestBody: { content: { 'application/json': { schema: decisionBodySchema } } },
+          responses: {
+            '200': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Rejected'),
             ...errors(400, 404, 409, 503),
           },
         },

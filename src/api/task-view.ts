@@ -9,6 +9,8 @@ export function taskLinks(id: string) {
     cancel: `/tasks/${id}/cancel`,
     pause: `/tasks/${id}/pause`,
     resume: `/tasks/${id}/resume`,
+    approve: `/tasks/${id}/approve`,
+    reject: `/tasks/${id}/reject`,
   };
 }
 
@@ -22,6 +24,8 @@ export function toTaskView(task: Task & { steps: Omit<PlanStep, 'output'>[] }) {
     context: task.context,
     acceptance_criteria: task.acceptanceCriteria,
     priority: task.priority,
+    require_approval: task.requireApproval,
+    approval_timeout_seconds: task.approvalTimeoutSeconds,
     budget: {
       max_cost_usd: task.budgetMaxCostUsd,
       max_time_seconds: task.budgetMaxTimeSeconds,

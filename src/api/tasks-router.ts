@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Router, type Response } from 'express';
 import stableStringify from 'safe-stable-stringify';
 import { v5 as uuidv5 } from 'uuid';
@@ -11,7 +11,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../http/app-error';
 import { parseOrThrow } from '../http/validate';
 import { isTerminalStatus, submitTaskSchema, type TaskStatus } from '../shared/task';
-import { workflowIdFor } from '../workflows/definitions';
+import { approvePlanUpdate, workflowIdFor } from '../workflows/definitions';
 import { taskLinks, toResultView, toTaskView } from './task-view';
 import type { WorkflowStarter } from './workflow-starter';
 
@@ -61,6 +61,17 @@ function hashSubmission(spec: unknown): string {
     .digest('hex');
 }
 
+/** Body of `POST /tasks/:id/approve` and `/reject` (it may be empty). */
+export const decisionBodySchema = z
+  .object({
+    comment: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(2_000, 'must be at most 2000 characters')
+      .optional(),
+  })
+  .strict();
+
 /** Path parameters of the task routes. */
 export const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
 
@@ -101,7 +112,7 @@ const UNANNOUNCED_RECHECK_MS = 1_000;
 
 /**
  * `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, and the controls
- * `POST /tasks/:id/cancel|pause|resume`.
+ * `POST /tasks/:id/cancel|pause|resume|approve|reject`.
  */
 export function createTasksRouter(deps: TasksRouterDeps): Router {
   const { prisma, temporal, logger, registry, starter, taskChanges } = deps;
@@ -144,6 +155,8 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
           budgetMaxCostUsd: spec.budget.max_cost_usd,
           budgetMaxTimeSeconds: spec.budget.max_time_seconds,
           budgetMaxTokens: spec.budget.max_tokens,
+          requireApproval: spec.require_approval ?? false,
+          approvalTimeoutSeconds: spec.approval_timeout_seconds,
           status: 'pending',
           workflowId: workflowIdFor(id),
           idempotencyKey: key,
@@ -350,6 +363,52 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     });
   signalRoute('pause', 'pausing');
   signalRoute('resume', 'resuming');
+
+  // Approve or reject a plan: the workflow's `approvePlan` update, as from
+  // `temporal workflow update execute --name approvePlan`. The answer comes once it is decided.
+  const decisionRoute = (path: 'approve' | 'reject', approved: boolean) =>
+    router.post(`/tasks/:id/${path}`, async (req, res) => {
+      const id = taskId(req.params);
+      const { comment } = parseOrThrow(decisionBodySchema, req.body ?? {});
+      const task = found(
+        id,
+        await prisma.task.findUnique({
+          where: { id },
+          select: { id: true, status: true, workflowId: true },
+        }),
+      );
+      if (task.status !== 'awaiting_approval') {
+        throw new AppError(
+          'CONFLICT',
+          `Task ${task.id} is not awaiting approval (it is ${task.status}); nothing to ${path}`,
+        );
+      }
+      let decided: { status: 'approved' | 'rejected' };
+      try {
+        decided = await temporal.connection.withDeadline(
+          Date.now() + TEMPORAL_CALL_DEADLINE_MS,
+          () =>
+            temporal.workflow
+              .getHandle(task.workflowId)
+              .executeUpdate(approvePlanUpdate, { args: [{ approved, comment }] }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          throw new AppError('CONFLICT', `Task ${task.id}: ${err.cause?.message ?? err.message}`);
+        }
+        if (err instanceof WorkflowNotFoundError) {
+          throw new AppError('CONFLICT', `Task ${task.id} is no longer running`);
+        }
+        logger.error({ err, taskId: task.id }, `could not ${path} the plan`);
+        throw new AppError(
+          'UPSTREAM_UNAVAILABLE',
+          `Temporal is unavailable; the plan was not ${path}d. Retry later.`,
+        );
+      }
+      res.json({ task_id: task.id, status: decided.status, links: taskLinks(task.id) });
+    });
+  decisionRoute('approve', true);
+  decisionRoute('reject', false);
 
   return router;
 }

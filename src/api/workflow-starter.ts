@@ -17,6 +17,8 @@ export interface WorkflowStarterDeps {
   /** Whether the namespace has OctoLLM's search attributes registered. */
   searchAttributes: boolean;
   armLimits?: TaskWorkflowInput['armLimits'];
+  /** Plans estimated above this many USD wait for approval (`APPROVAL_ABOVE_USD`). */
+  approvalAboveUsd?: number;
   /** How often to look for accepted tasks whose workflow has not started. Default 2 s. */
   sweepIntervalMs?: number;
 }
@@ -36,7 +38,8 @@ const SWEEP_BATCH = 100;
  * processes sweeping at once start each task once.
  */
 export function createWorkflowStarter(deps: WorkflowStarterDeps) {
-  const { prisma, temporal, taskQueue, logger, searchAttributes, armLimits } = deps;
+  const { prisma, temporal, taskQueue, logger, searchAttributes, armLimits, approvalAboveUsd } =
+    deps;
   const started = new Counter({
     name: 'octollm_workflow_starts_total',
     help: 'Workflow starts of accepted tasks, by outcome (started, existing, failed)',
@@ -55,7 +58,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
         temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
           taskQueue,
           workflowId: task.workflowId,
-          args: [{ taskId: task.id, spec, searchAttributes, armLimits }],
+          args: [{ taskId: task.id, spec, searchAttributes, armLimits, approvalAboveUsd }],
           // Idempotent: a running workflow with this id is the one; a closed one is not rerun.
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -167,5 +170,9 @@ function specOf(task: Task): TaskSpec {
       max_time_seconds: task.budgetMaxTimeSeconds,
       max_tokens: task.budgetMaxTokens,
     },
+    ...(task.requireApproval ? { require_approval: true } : {}),
+    ...(task.approvalTimeoutSeconds !== null
+      ? { approval_timeout_seconds: task.approvalTimeoutSeconds }
+      : {}),
   };
 }

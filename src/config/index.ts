@@ -32,6 +32,10 @@ const envSchema = z.object({
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(8000),
+  APPROVAL_ABOVE_USD: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number('must be a number of USD').nonnegative('must be 0 or more').optional(),
+  ),
   SERVICES_HOST: z.string().default('127.0.0.1'),
   REFLEX_PORT: port.default(8101),
   PLANNER_PORT: port.default(8102),
@@ -86,7 +90,12 @@ export interface Config {
      */
     maxCachedWorkflows: number;
   };
-  api: { host: string; port: number };
+  api: {
+    host: string;
+    port: number;
+    /** Plans estimated above this many USD wait for approval; unset: only when asked. */
+    approvalAboveUsd?: number;
+  };
   services: {
     host: string;
     reflexPort: number;
@@ -198,7 +207,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       toolchainDir: path.join(dataDir, 'toolchain'),
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     },
-    api: { host: env.API_HOST, port: env.API_PORT },
+    api: { host: env.API_HOST, port: env.API_PORT, approvalAboveUsd: env.APPROVAL_ABOVE_USD },
     services: {
       host,
       reflexPort: env.REFLEX_PORT,

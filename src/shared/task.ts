@@ -6,6 +6,7 @@ export const TASK_STATUSES = [
   'pending',
   'screening',
   'planning',
+  'awaiting_approval',
   'running',
   'paused',
   'completed',
@@ -89,6 +90,10 @@ export const submitTaskSchema = z
     acceptance_criteria: z.array(text(2_000)).max(50).default([]),
     priority: z.enum(PRIORITIES).default('medium'),
     budget: budgetSchema.default(() => budgetSchema.parse({})),
+    /** Wait for a person to approve the plan before any step runs. */
+    require_approval: z.boolean().optional(),
+    /** How long the plan may wait for approval before the task fails; default one day. */
+    approval_timeout_seconds: z.number().int().min(1).max(2_592_000).optional(),
   })
   .strict();
 

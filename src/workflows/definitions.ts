@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ArmName, PlanStep } from '../shared/plan';
 import type { TaskSpec, TaskStatus } from '../shared/task';
 
@@ -21,6 +21,8 @@ export interface TaskWorkflowInput {
    * registered: upserting an unknown attribute fails the workflow task.
    */
   searchAttributes?: boolean;
+  /** Plans whose estimated cost is above this many USD wait for approval (`APPROVAL_ABOVE_USD`). */
+  approvalAboveUsd?: number;
 }
 
 /** How a task ended, as the workflow returns it. Failures and cancellation throw instead. */
@@ -61,6 +63,25 @@ export const pauseSignal = defineSignal('pause');
 
 /** Signal: start steps again after `pause`. `POST /tasks/:id/resume`. */
 export const resumeSignal = defineSignal('resume');
+
+/** How long a plan waits for approval unless the task says otherwise: one day. */
+export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 86_400;
+
+/** A person's decision on a plan that awaits approval. */
+export interface PlanDecision {
+  approved: boolean;
+  comment?: string;
+}
+
+/**
+ * Update: approve or reject the plan of a task in `awaiting_approval`. Rejected by its validator
+ * (and not recorded) when the task is not waiting for a decision.
+ * `temporal workflow update execute --workflow-id task-<id> --name approvePlan --input '{"approved":true}'`,
+ * or `POST /tasks/:id/approve|reject`.
+ */
+export const approvePlanUpdate = defineUpdate<{ status: 'approved' | 'rejected' }, [PlanDecision]>(
+  'approvePlan',
+);
 
 /** Temporal workflow id of a task: stable, so a task can be found from its id alone. */
 export function workflowIdFor(taskId: string): string {

@@ -21,11 +21,14 @@ import type { PlanResponse, PlanStep } from '../shared/plan';
 import type { TaskStatus } from '../shared/task';
 import { scheduleSteps } from './dag-scheduler';
 import {
+  approvePlanUpdate,
+  DEFAULT_APPROVAL_TIMEOUT_SECONDS,
   pauseSignal,
   progressQuery,
   resumeSignal,
   SEARCH_ATTRIBUTES,
   type StepProgress,
+  type PlanDecision,
   type StepState,
   type TaskProgress,
   type TaskWorkflowInput,
@@ -90,6 +93,14 @@ export const FAST_PATH_PATCH = 'fast-path-local-projection-one-activity-per-step
  */
 export const PAUSE_RESUME_PATCH = 'run-control-pause-resume';
 
+/**
+ * Tasks started from this version on can wait for a person to approve their plan (the
+ * `approvePlan` update), and their time budget counts working time only: screening and planning
+ * run under one deadline, the steps under what is left of it, and the wait for approval between
+ * the two counts against the approval timeout instead.
+ */
+export const PLAN_APPROVAL_PATCH = 'plan-approval';
+
 /** The step activities with the arm's own timeout and attempts, when the registry sets them. */
 function stepActivitiesFor(limits: TaskWorkflowInput['armLimits'], arm: PlanStep['arm']) {
   const own = limits?.[arm];
@@ -121,6 +132,22 @@ interface TaskRun {
   fast: boolean;
   /** Operator controls, for runs that have them (see {@link PAUSE_RESUME_PATCH}). */
   control?: { paused: boolean };
+  /** Plan approval, for runs that have it (see {@link PLAN_APPROVAL_PATCH}). */
+  approval?: ApprovalState;
+  /**
+   * Runs a phase of the task within its time budget. Runs with approval time each phase with
+   * what is left of the budget; older runs are timed as a whole by the caller.
+   */
+  timed: <T>(phase: () => Promise<T>) => Promise<T>;
+}
+
+/** Where the plan's approval stands. */
+interface ApprovalState {
+  /** True while the task waits in `awaiting_approval`: only then is a decision accepted. */
+  awaiting: boolean;
+  decision?: PlanDecision;
+  /** Time spent waiting for the decision, which the time budget does not count. */
+  waitedMs: number;
 }
 
 /**
@@ -160,12 +187,32 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   };
 
   const deadlineMs = spec.budget.max_time_seconds * 1000;
-  try {
-    // withTimeout cancels only the inner scope, so a deadline and an operator's cancel differ:
-    // after a deadline the workflow's own scope is not cancelled.
-    return await CancellationScope.withTimeout(deadlineMs, () =>
-      runTask({ input, progress, setStatus, projection, fast, control }),
+  let approval: ApprovalState | undefined;
+  if (patched(PLAN_APPROVAL_PATCH)) {
+    const state: ApprovalState = { awaiting: false, waitedMs: 0 };
+    setHandler(
+      approvePlanUpdate,
+      (decision) => {
+        state.decision = { approved: decision.approved, comment: decision.comment };
+        return { status: decision.approved ? 'approved' : 'rejected' };
+      },
+      { validator: (decision) => validateDecision(decision, state, progress.status) },
     );
+    approval = state;
+  }
+  const startedMs = Date.now();
+  // withTimeout cancels only the inner scope, so a deadline and an operator's cancel differ:
+  // after a deadline the workflow's own scope is not cancelled.
+  const timed = <T>(phase: () => Promise<T>): Promise<T> => {
+    if (!approval) return phase();
+    const used = Date.now() - startedMs - approval.waitedMs;
+    return CancellationScope.withTimeout(Math.max(1, deadlineMs - used), phase);
+  };
+  const run: TaskRun = { input, progress, setStatus, projection, fast, control, approval, timed };
+  try {
+    return await (approval
+      ? runTask(run)
+      : CancellationScope.withTimeout(deadlineMs, () => runTask(run)));
   } catch (err) {
     if (isCancellation(err) && CancellationScope.current().consideredCancelled) {
       // Cancelled by an operator (UI, CLI or API). Record it even though our scope is cancelled.
@@ -183,13 +230,34 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   }
 }
 
-/** The task's story, inside the deadline scope. */
+/**
+ * The task's story: screening and planning, the plan's approval when it needs one, then the
+ * steps and the result. Runs without approval are inside one deadline scope; with it, each
+ * phase is timed by `run.timed`.
+ */
 async function runTask(run: TaskRun): Promise<TaskWorkflowResult> {
+  const planned = await run.timed(() => screenAndPlan(run));
+  if ('ended' in planned) return planned.ended;
+  const planShown = run.approval ? await awaitApproval(run, planned) : false;
+  return run.timed(() => runSteps(run, planned, planShown));
+}
+
+/** A screened task with its plan, ready to run. */
+interface Planned {
+  spec: TaskWorkflowInput['spec'];
+  plan: PlanResponse;
+  planRecord: { steps: PlanStep[]; model: string };
+}
+
+/** Screens the task and has it planned, or ends it blocked. */
+async function screenAndPlan(run: TaskRun): Promise<Planned | { ended: TaskWorkflowResult }> {
   const { input, progress, setStatus, projection, fast } = run;
   const { taskId } = input;
   await setStatus('screening');
   const screened = await screenTaskInput({ taskId, spec: input.spec });
-  if (screened.verdict === 'blocked') return block(screened.reason, 'task input', setStatus);
+  if (screened.verdict === 'blocked') {
+    return { ended: await block(screened.reason, 'task input', setStatus) };
+  }
   // From here on the task is what screening let through: redacted PII stays redacted.
   const spec = screened.spec!;
   // The goal goes into the memo (shown in the Web UI) only once it has been screened.
@@ -211,8 +279,54 @@ async function runTask(run: TaskRun): Promise<TaskWorkflowResult> {
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.armCount, value: arms }]);
   }
   log.info('plan ready', { taskId, steps: plan.steps.length, model: plan.model });
+  return { spec, plan, planRecord };
+}
 
-  await setStatus('running', fast ? { plan: planRecord } : {});
+/**
+ * When the task asks for approval, or its plan's estimated cost is above the configured
+ * threshold: shows the plan in `awaiting_approval` and waits for the `approvePlan` update, at
+ * most the approval timeout. Returns whether the plan has been written to the projection.
+ */
+async function awaitApproval(run: TaskRun, { spec, plan, planRecord }: Planned): Promise<boolean> {
+  const approval = run.approval!;
+  const threshold = run.input.approvalAboveUsd;
+  const needed =
+    spec.require_approval === true ||
+    (threshold !== undefined && plan.total_estimates.cost_usd > threshold);
+  if (!needed) return false;
+  const timeoutSeconds = spec.approval_timeout_seconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS;
+  approval.awaiting = true;
+  await run.setStatus('awaiting_approval', run.fast ? { plan: planRecord } : {});
+  const waitStarted = Date.now();
+  let decided: boolean;
+  try {
+    decided = await condition(() => approval.decision !== undefined, timeoutSeconds * 1000);
+  } finally {
+    approval.awaiting = false;
+    approval.waitedMs += Date.now() - waitStarted;
+  }
+  if (!decided) {
+    throw ApplicationFailure.nonRetryable(
+      `Plan approval timed out after ${timeoutSeconds} s`,
+      'ApprovalTimedOut',
+    );
+  }
+  const { approved, comment } = approval.decision!;
+  const because = comment ? `: ${comment}` : '';
+  if (!approved) throw ApplicationFailure.nonRetryable(`Plan rejected${because}`, 'PlanRejected');
+  log.info('plan approved', { taskId: run.input.taskId });
+  return run.fast;
+}
+
+/** Runs the plan's steps and records the result. */
+async function runSteps(
+  run: TaskRun,
+  { spec, plan, planRecord }: Planned,
+  planShown: boolean,
+): Promise<TaskWorkflowResult> {
+  const { input, progress, setStatus, projection, fast } = run;
+  const { taskId } = input;
+  await setStatus('running', fast && !planShown ? { plan: planRecord } : {});
   const outcome = await runPlan({ ...run, input: { ...input, spec } }, plan);
   if (outcome.blocked) {
     return block(outcome.blocked.reason, `output of step ${outcome.blocked.stepId}`, setStatus);
@@ -231,6 +345,21 @@ async function runTask(run: TaskRun): Promise<TaskWorkflowResult> {
   if (!fast) await projection.recordResult({ taskId, ...result });
   await setStatus('completed', fast ? { result } : {});
   return { status: 'completed', summary };
+}
+
+/** Rejects a malformed decision, or one that comes when the task is not waiting for it. */
+function validateDecision(decision: unknown, state: ApprovalState, status: string): void {
+  const d = decision as Partial<PlanDecision> | null;
+  if (typeof d !== 'object' || d === null || typeof d.approved !== 'boolean') {
+    throw new Error('approvePlan takes {"approved": true|false, "comment"?: "..."}');
+  }
+  if (d.comment !== undefined && (typeof d.comment !== 'string' || d.comment.length > 2_000)) {
+    throw new Error('comment must be a string of at most 2000 characters');
+  }
+  if (!state.awaiting) {
+    throw new Error(`the task is not awaiting approval (it is ${status})`);
+  }
+  if (state.decision) throw new Error('the plan has already been decided');
 }
 
 /** How running the plan ended: all outputs, or the reason it stopped early. */
@@ -406,8 +535,10 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
     }
     await Promise.race([
       ...[...inFlight.values()].map((f) => f.done),
-      // A pause or resume is a turn of its own: it shows at once, not when a step ends.
-      ...(control ? [condition(() => control.paused !== shownPaused)] : []),
+      // A pause or resume is a turn of its own: it shows at once, not when a step ends. A
+      // cancellation must not end the wait here (it would skip recording the steps' end):
+      // it is handled below, once the steps have recorded it.
+      ...(control ? [condition(() => control.paused !== shownPaused).catch(() => undefined)] : []),
     ]);
     if (CancellationScope.current().consideredCancelled) {
       // Cancelled from outside: let every step record its cancellation, then end the run.

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { PlanResponse } from '../../src/shared/plan';
 import { submitTaskSchema, type TaskSpec } from '../../src/shared/task';
 import {
+  approvePlanUpdate,
   pauseSignal,
   progressQuery,
   resumeSignal,
@@ -76,6 +77,7 @@ async function withRunningTask(
   taskSpec: TaskSpec,
   body: (handle: WorkflowHandle<typeof TaskWorkflow>) => Promise<void>,
   taskId: string = randomUUID(),
+  extra: Partial<TaskWorkflowInput> = {},
 ): Promise<Recorded> {
   const { activities, recorded } = fakeActivities(options);
   const taskQueue = `test-${randomUUID()}`;
@@ -89,7 +91,7 @@ async function withRunningTask(
     const handle = await env.client.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
       taskQueue,
       workflowId: `task-${taskId}`,
-      args: [{ taskId, spec: taskSpec }],
+      args: [{ ...extra, taskId, spec: taskSpec }],
     });
     await body(handle);
   });
@@ -121,6 +123,7 @@ async function run(
       );
     },
     input.taskId,
+    input,
   );
   return { ...outcome, recorded };
 }
@@ -393,6 +396,124 @@ describe('pause and resume', () => {
       await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
     });
     expect(recorded.statuses).toEqual(['screening', 'planning', 'running', 'completed']);
+  });
+});
+
+describe('plan approval', () => {
+  const awaiting = (handle: WorkflowHandle<typeof TaskWorkflow>) =>
+    until(handle, (p) => p.status === 'awaiting_approval');
+
+  test('a plan that asks for approval waits, runs no step, and runs once approved', async () => {
+    const recorded = await withRunningTask({}, spec({ require_approval: true }), async (handle) => {
+      const progress = await awaiting(handle);
+      expect(progress.steps.map((s) => s.state)).toEqual(['waiting', 'waiting', 'waiting']);
+      // Malformed decisions are refused by the validator and change nothing.
+      await expect(
+        handle.executeUpdate(approvePlanUpdate, { args: [{ approved: 'yes' } as never] }),
+      ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/approvePlan takes/) } });
+      const answer = await handle.executeUpdate(approvePlanUpdate, {
+        args: [{ approved: true, comment: 'looks right' }],
+      });
+      expect(answer).toEqual({ status: 'approved' });
+      await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
+      // Deciding again, after the fact, is refused.
+    });
+    expect(recorded.statuses).toEqual([
+      'screening',
+      'planning',
+      'awaiting_approval',
+      'running',
+      'completed',
+    ]);
+    // The plan is shown with awaiting_approval, once.
+    expect(recorded.stepEvents.filter((e) => e.startsWith('plan:'))).toEqual(['plan:s1,s2,s3']);
+    expect(recorded.executed.map((e) => e.stepId)).toEqual(['s1', 's2', 's3']);
+  });
+
+  test('a rejected plan fails the task with the comment, and no step runs', async () => {
+    const recorded = await withRunningTask({}, spec({ require_approval: true }), async (handle) => {
+      await awaiting(handle);
+      const answer = await handle.executeUpdate(approvePlanUpdate, {
+        args: [{ approved: false, comment: 'too broad' }],
+      });
+      expect(answer).toEqual({ status: 'rejected' });
+      await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    });
+    expect(recorded.statuses.slice(-1)).toEqual(['failed']);
+    expect(recorded.errors.at(-1)).toBe('Plan rejected: too broad');
+    expect(recorded.executed).toEqual([]);
+  });
+
+  test('an approval that never comes fails the task when the approval timeout ends', async () => {
+    const wallStart = Date.now();
+    // Short, so that it holds whether or not the test server skips the time.
+    const taskSpec = spec({ require_approval: true, approval_timeout_seconds: 2 });
+    const recorded = await withRunningTask({}, taskSpec, async (handle) => {
+      await awaiting(handle);
+      await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    });
+    expect(recorded.errors.at(-1)).toBe('Plan approval timed out after 2 s');
+    expect(recorded.statuses.slice(-2)).toEqual(['awaiting_approval', 'failed']);
+    expect(recorded.executed).toEqual([]);
+    expect(Date.now() - wallStart).toBeLessThan(15_000);
+  });
+
+  test('waiting for approval does not count against the time budget', async () => {
+    // Real time rather than skipped time, so that it holds whatever else the test server runs.
+    const taskSpec = spec({
+      require_approval: true,
+      budget: { max_cost_usd: 1, max_time_seconds: 4, max_tokens: 20_000 },
+    });
+    await withRunningTask({}, taskSpec, async (handle) => {
+      await awaiting(handle);
+      await new Promise((r) => setTimeout(r, 5_000)); // longer than the whole budget
+      await handle.executeUpdate(approvePlanUpdate, { args: [{ approved: true }] });
+      await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
+    });
+  }, 30_000);
+
+  test('a decision when the task is not awaiting approval is refused', async () => {
+    await withRunningTask({}, spec(), async (handle) => {
+      await expect(
+        handle.executeUpdate(approvePlanUpdate, { args: [{ approved: true }] }),
+      ).rejects.toMatchObject({
+        cause: {
+          message: expect.stringMatching(
+            /not awaiting approval \(it is (screening|planning|running)\)/,
+          ),
+        },
+      });
+      await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
+    });
+  });
+
+  test('APPROVAL_ABOVE_USD: a plan estimated above it waits; one below does not', async () => {
+    const costly = () => {
+      const plan = samplePlan();
+      plan.total_estimates.cost_usd = 2.5;
+      return plan;
+    };
+    const below = await run(
+      { plan: costly },
+      {
+        taskId: randomUUID(),
+        spec: spec(),
+        approvalAboveUsd: 5,
+      },
+    );
+    expect(below.result).toMatchObject({ status: 'completed' });
+    const recorded = await withRunningTask(
+      { plan: costly },
+      spec(),
+      async (handle) => {
+        await awaiting(handle);
+        await handle.executeUpdate(approvePlanUpdate, { args: [{ approved: true }] });
+        await handle.result();
+      },
+      randomUUID(),
+      { approvalAboveUsd: 1 },
+    );
+    expect(recorded.statuses).toContain('awaiting_approval');
   });
 });
 
