@@ -1,7 +1,8 @@
 /**
  * Records workflow histories for the replay test (test/workflows/replay.test.ts) from real
- * runs of the whole system: one completed task, one blocked task, and one paused and resumed
- * (from the label `run-control` on; earlier labels have the first two).
+ * runs of the whole system: one completed task, one blocked task, one paused and resumed (from
+ * the label `run-control` on), one whose plan was approved and one rejected (from
+ * `plan-approval` on); earlier labels have fewer.
  *
  *   npx tsx scripts/record-history.ts <label>
  *
@@ -46,6 +47,23 @@ const CASES: Record<
       await request(system.api).post(`/tasks/${id}/resume`).expect(202);
     },
   },
+  'task-approved': {
+    body: { goal: 'Summarise the news', require_approval: true },
+    steer: async (system, id) => {
+      await waitForStatus(system.api, id, ['awaiting_approval']);
+      await request(system.api).post(`/tasks/${id}/approve`).send({ comment: 'fine' }).expect(200);
+    },
+  },
+  'task-rejected': {
+    body: { goal: 'Summarise the news', require_approval: true },
+    steer: async (system, id) => {
+      await waitForStatus(system.api, id, ['awaiting_approval']);
+      await request(system.api)
+        .post(`/tasks/${id}/reject`)
+        .send({ comment: 'too broad' })
+        .expect(200);
+    },
+  },
 };
 
 async function main(): Promise<void> {
@@ -68,7 +86,7 @@ async function main(): Promise<void> {
       await steer?.(system, id);
       await waitForStatus(system.api, id, ['completed', 'blocked', 'failed']);
       const handle = system.client.workflow.getHandle(`task-${id}`);
-      await handle.result();
+      await handle.result().catch(() => undefined); // a rejected plan fails the workflow
       // Exported by the CLI, exactly as an operator would export a production history.
       const json = execFileSync(cli, [
         'workflow',

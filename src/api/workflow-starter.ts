@@ -42,7 +42,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     deps;
   const started = new Counter({
     name: 'octollm_workflow_starts_total',
-    help: 'Workflow starts of accepted tasks, by outcome (started, existing, failed)',
+    help: 'Workflow starts of accepted tasks: started (or found running), existing (found ended), failed',
     labelNames: ['outcome'] as const,
     registers: [deps.registry],
   });

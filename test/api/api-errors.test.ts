@@ -182,6 +182,25 @@ describe('task lookups', () => {
     30_000,
   );
 
+  test.each(['approve', 'reject'])(
+    'POST /tasks/:id/%s: 400 for a bad body, 404 unknown, 409 when not awaiting approval',
+    async (decision) => {
+      const id = randomUUID();
+      await insertTask(db.prisma, id, { status: 'running' });
+      const tooLong = await request(api)
+        .post(`/tasks/${id}/${decision}`)
+        .send({ comment: 'x'.repeat(2_001) });
+      expect(tooLong.status).toBe(400);
+      expect(fields(tooLong.body)).toEqual(['comment']);
+      const extra = await request(api).post(`/tasks/${id}/${decision}`).send({ approved: true });
+      expect(extra.status).toBe(400);
+      expect((await request(api).post(`/tasks/${unknown}/${decision}`)).status).toBe(404);
+      const notWaiting = await request(api).post(`/tasks/${id}/${decision}`).send({});
+      expect(notWaiting.status).toBe(409);
+      expect(notWaiting.body.error.message).toMatch(/not awaiting approval \(it is running\)/);
+    },
+  );
+
   test('an unknown route is a JSON 404', async () => {
     const res = await request(api).get('/nope');
     expect(res.status).toBe(404);

@@ -247,6 +247,7 @@ describe('every accepted task gets exactly one workflow', () => {
     await Promise.all([a.starter.ensureStarted(id), b.starter.ensureStarted(id)]);
     const task = await waitForStatus(system.api, id, ['completed', 'failed', 'blocked']);
     expect(task.status).toBe('completed');
+    await system.client.workflow.getHandle(`task-${id}`).result(); // closed, not just projected
     // As if the row had not been marked: a start now must not run the task again.
     await system.db.prisma.task.update({ where: { id }, data: { workflowStarted: false } });
     await a.starter.ensureStarted(id);
@@ -309,3 +310,57 @@ test('pause from the API holds the steps; resume from the temporal CLI lets the 
   const late = await request(system.api).post(`/tasks/${id}/pause`);
   expect(late.status).toBe(409);
 }, 60_000);
+
+describe('plan approval', () => {
+  const needsApproval = { goal: 'Summarise the news', require_approval: true };
+
+  test('approved through the real temporal CLI (workflow update execute --name approvePlan)', async () => {
+    const id = await submit(needsApproval);
+    const waiting = await waitForStatus(system.api, id, ['awaiting_approval', 'completed']);
+    expect(waiting.status).toBe('awaiting_approval');
+    // The plan is there to be reviewed, and nothing has run.
+    const steps = waiting.steps as { status: string }[];
+    expect(steps.length).toBeGreaterThanOrEqual(3);
+    expect(steps.every((s) => s.status === 'waiting')).toBe(true);
+    const { stdout } = await run(
+      cliPath,
+      [
+        'workflow',
+        'update',
+        'execute',
+        '--workflow-id',
+        `task-${id}`,
+        '--name',
+        'approvePlan',
+        '--input',
+        '{"approved": true, "comment": "ok from the CLI"}',
+      ],
+      { env: { ...process.env, TEMPORAL_ADDRESS: system.temporal.address } },
+    );
+    expect(stdout).toContain('approved');
+    const done = await waitForStatus(system.api, id, ['completed', 'failed', 'blocked']);
+    expect(done.status).toBe('completed');
+  }, 60_000);
+
+  test('approved and rejected through the API; decisions out of turn are 409', async () => {
+    const approvedId = await submit(needsApproval);
+    await waitForStatus(system.api, approvedId, ['awaiting_approval']);
+    const approve = await request(system.api).post(`/tasks/${approvedId}/approve`).send({});
+    expect(approve.status).toBe(200);
+    expect(approve.body).toMatchObject({ task_id: approvedId, status: 'approved' });
+    expect((await waitForStatus(system.api, approvedId, ['completed', 'failed'])).status).toBe(
+      'completed',
+    );
+    const again = await request(system.api).post(`/tasks/${approvedId}/reject`).send({});
+    expect(again.status).toBe(409);
+
+    const rejectedId = await submit(needsApproval);
+    await waitForStatus(system.api, rejectedId, ['awaiting_approval']);
+    const reject = await request(system.api)
+      .post(`/tasks/${rejectedId}/reject`)
+      .send({ comment: 'not now' });
+    expect(reject.body).toMatchObject({ status: 'rejected' });
+    const failed = await waitForStatus(system.api, rejectedId, ['failed', 'completed']);
+    expect(failed).toMatchObject({ status: 'failed', error: 'Plan rejected: not now' });
+  }, 60_000);
+});

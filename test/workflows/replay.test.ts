@@ -1,7 +1,11 @@
 import { Worker } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FAST_PATH_PATCH, PAUSE_RESUME_PATCH } from '../../src/workflows/task-workflow';
+import {
+  FAST_PATH_PATCH,
+  PAUSE_RESUME_PATCH,
+  PLAN_APPROVAL_PATCH,
+} from '../../src/workflows/task-workflow';
 
 // Replays histories recorded from real runs (scripts/record-history.ts) against the current
 // workflow code. A failure means a change would break tasks that are running right now:
@@ -19,6 +23,11 @@ test('there are recorded histories to replay', () => {
       'task-completed-run-control.json',
       'task-blocked-run-control.json',
       'task-paused-run-control.json',
+      'task-completed-plan-approval.json',
+      'task-blocked-plan-approval.json',
+      'task-paused-plan-approval.json',
+      'task-approved-plan-approval.json',
+      'task-rejected-plan-approval.json',
     ]),
   );
 });
@@ -50,6 +59,25 @@ test('a paused and resumed run carries both signals and the run-control patch', 
     FAST_PATH_PATCH,
     PAUSE_RESUME_PATCH,
   ]);
+});
+
+test('approved and rejected runs carry the approvePlan update and the plan-approval patch', () => {
+  for (const [file, approved] of [
+    ['task-approved-plan-approval.json', true],
+    ['task-rejected-plan-approval.json', false],
+  ] as const) {
+    const history = load(file);
+    const updates = history.events.flatMap((e) => {
+      const a = e.workflowExecutionUpdateAcceptedEventAttributes as
+        | { acceptedRequest: { input: { name: string; args: { payloads: { data: string }[] } } } }
+        | undefined;
+      if (!a) return [];
+      const { name, args } = a.acceptedRequest.input;
+      return [{ name, arg: JSON.parse(Buffer.from(args.payloads[0]!.data, 'base64').toString()) }];
+    });
+    expect(updates).toEqual([{ name: 'approvePlan', arg: expect.objectContaining({ approved }) }]);
+    expect(patchesOf(history)).toEqual([FAST_PATH_PATCH, PAUSE_RESUME_PATCH, PLAN_APPROVAL_PATCH]);
+  }
 });
 
 test('a task on the fast path runs one remote activity per step, with local projection writes', () => {
