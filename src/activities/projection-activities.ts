@@ -69,26 +69,45 @@ export function createProjectionActivities(prisma: PrismaClient) {
       blockedReason?: string;
       plan?: PlanRecord;
       result?: ResultRecord;
+      /**
+       * The write's place in the run's order (1, 2, …): it lands only if no write with the same
+       * or a higher number has, so a late retry of an older write cannot undo a newer one.
+       */
+      seq?: number;
+      /** Steps still `waiting` end with this state (a run that stops early leaves none waiting). */
+      endWaitingSteps?: 'cancelled' | 'skipped';
     }): Promise<void> {
       const now = new Date();
-      const update = prisma.task.update({
-        where: { id: input.taskId },
-        data: {
-          status: input.status,
-          runId: input.runId,
-          error: toStorable(input.error),
-          blockedReason: toStorable(input.blockedReason),
-          ...(input.status === 'screening' ? { startedAt: now } : {}),
-          ...(isTerminalStatus(input.status) ? { completedAt: now } : {}),
-        },
-      });
-      if (!input.plan && !input.result) {
+      const data = {
+        status: input.status,
+        runId: input.runId,
+        error: toStorable(input.error),
+        blockedReason: toStorable(input.blockedReason),
+        ...(input.status === 'screening' ? { startedAt: now } : {}),
+        ...(isTerminalStatus(input.status) ? { completedAt: now } : {}),
+      };
+      const update =
+        input.seq === undefined
+          ? prisma.task.update({ where: { id: input.taskId }, data })
+          : prisma.task.updateMany({
+              where: { id: input.taskId, statusSeq: { lt: input.seq } },
+              data: { ...data, statusSeq: input.seq },
+            });
+      if (!input.plan && !input.result && !input.endWaitingSteps) {
         await update;
         return;
       }
       await prisma.$transaction([
         ...(input.plan ? [insertPlan(input.taskId, input.plan)] : []),
         ...(input.result ? [upsertResult(input.taskId, input.result)] : []),
+        ...(input.endWaitingSteps
+          ? [
+              prisma.planStep.updateMany({
+                where: { taskId: input.taskId, status: 'waiting' },
+                data: { status: input.endWaitingSteps, completedAt: now },
+              }),
+            ]
+          : []),
         update,
       ]);
     },

@@ -101,6 +101,13 @@ export const PAUSE_RESUME_PATCH = 'run-control-pause-resume';
  */
 export const PLAN_APPROVAL_PATCH = 'plan-approval';
 
+/**
+ * Tasks started from this version on number their status writes, so that a late retry of an
+ * older write cannot overwrite a newer one, and a task that ends early (cancelled, failed, out of
+ * time) leaves no step `waiting` in the projection.
+ */
+export const ORDERED_WRITES_PATCH = 'ordered-status-writes';
+
 /** The step activities with the arm's own timeout and attempts, when the registry sets them. */
 function stepActivitiesFor(limits: TaskWorkflowInput['armLimits'], arm: PlanStep['arm']) {
   const own = limits?.[arm];
@@ -178,12 +185,30 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     control = state;
   }
 
+  const ordered = patched(ORDERED_WRITES_PATCH);
+  let writes = 0;
   const setStatus: SetStatus = async (status, extra = {}) => {
     progress.status = status;
     if (input.searchAttributes) {
       upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: status }]);
     }
-    await projection.recordTaskStatus({ taskId, status, runId: workflowInfo().runId, ...extra });
+    // A task that ends early leaves no step waiting, in the projection as in `progress`.
+    const ending =
+      status === 'cancelled'
+        ? ('cancelled' as const)
+        : status === 'failed' || status === 'blocked'
+          ? ('skipped' as const)
+          : undefined;
+    if (ordered && ending) {
+      for (const step of progress.steps) if (step.state === 'waiting') step.state = ending;
+    }
+    await projection.recordTaskStatus({
+      taskId,
+      status,
+      runId: workflowInfo().runId,
+      ...extra,
+      ...(ordered ? { seq: ++writes, endWaitingSteps: ending } : {}),
+    });
   };
 
   const deadlineMs = spec.budget.max_time_seconds * 1000;

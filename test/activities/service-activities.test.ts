@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -407,4 +408,37 @@ test('a retry after an attempt that ended the step but never reported replaces i
     attempt: 1,
   });
   expect((await stepOneRow(taskId)).status).toBe('completed');
+});
+
+test('numbered status writes land in order: a late retry of an older one changes nothing', async () => {
+  const taskId = randomUUID();
+  const acts = activities();
+  await insertTask(db.prisma, taskId, { status: 'pending' });
+  const plan = { steps: samplePlan().steps, model: 'offline' };
+  await acts.recordTaskStatus({ taskId, status: 'running', plan, seq: 3 });
+  await acts.recordTaskStatus({ taskId, status: 'paused', seq: 4 });
+  // A retry of write 3 that arrives late, and an even older one.
+  await acts.recordTaskStatus({ taskId, status: 'running', plan, seq: 3 });
+  await acts.recordTaskStatus({ taskId, status: 'planning', seq: 2 });
+  const row = await db.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
+  expect(row).toMatchObject({ status: 'paused', statusSeq: 4 });
+  expect(await db.prisma.planStep.count({ where: { taskId } })).toBe(3);
+
+  // Ending early closes the steps still waiting, in the same write.
+  await acts.recordStepStatus({ taskId, stepId: 's1', status: 'completed' });
+  await acts.recordTaskStatus({
+    taskId,
+    status: 'cancelled',
+    seq: 5,
+    endWaitingSteps: 'cancelled',
+  });
+  const steps = await db.prisma.planStep.findMany({
+    where: { taskId },
+    orderBy: { position: 'asc' },
+  });
+  expect(steps.map((s) => s.status)).toEqual(['completed', 'cancelled', 'cancelled']);
+  expect(steps[1]!.completedAt).not.toBeNull();
+  expect((await db.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe(
+    'cancelled',
+  );
 });

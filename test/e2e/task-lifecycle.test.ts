@@ -142,7 +142,8 @@ test('a task cancelled mid-run ends cancelled, and the arm sees its request abor
   expect(task.status).toBe('cancelled');
   const steps = task.steps as { status: string }[];
   expect(steps[0]!.status).toBe('cancelled');
-  expect(steps.slice(1).every((s) => s.status === 'waiting')).toBe(true);
+  // No step is left waiting once the task has ended.
+  expect(steps.slice(1).every((s) => s.status === 'cancelled')).toBe(true);
 
   // The HTTP call in flight was aborted (heartbeat → cancellation → AbortSignal).
   const deadline = Date.now() + 20_000;

@@ -52,6 +52,8 @@ export interface Recorded {
   statuses: string[];
   errors: (string | undefined)[];
   blockedReasons: (string | undefined)[];
+  /** What each status write asked for the steps still waiting. */
+  endWaitingSteps: (string | undefined)[];
   stepEvents: string[];
   executed: { stepId: string; inputs: Record<string, unknown> }[];
   /** The goal the planner and the arms were given. */
@@ -79,6 +81,7 @@ export function fakeActivities(options: FakeOptions = {}): {
     statuses: [],
     errors: [],
     blockedReasons: [],
+    endWaitingSteps: [],
     stepEvents: [],
     executed: [],
     goals: [],
@@ -92,6 +95,7 @@ export function fakeActivities(options: FakeOptions = {}): {
       recorded.statuses.push(input.status);
       recorded.errors.push(input.error);
       recorded.blockedReasons.push(input.blockedReason);
+      recorded.endWaitingSteps.push(input.endWaitingSteps);
     },
     async recordPlan(input) {
       recorded.stepEvents.push(`plan:${input.steps.map((s) => s.id).join(',')}`);

@@ -323,8 +323,16 @@ test('cancelling the workflow ends the task cancelled, and progress shows each s
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
     const { status } = await handle.describe();
     expect(status.name).toBe('CANCELLED');
+    // No step is left waiting: s3 never started, and ended cancelled with the task.
+    const ended = await handle.query(progressQuery);
+    expect(ended.steps.map((s) => [s.id, s.state])).toEqual([
+      ['s1', 'completed'],
+      ['s2', 'cancelled'],
+      ['s3', 'cancelled'],
+    ]);
   });
   expect(recorded.statuses.at(-1)).toBe('cancelled');
+  expect(recorded.endWaitingSteps.at(-1)).toBe('cancelled');
   expect(recorded.stepEvents).toContain('s2:cancelled');
 });
 
