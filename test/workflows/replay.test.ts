@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   FAST_PATH_PATCH,
+  ORDERED_WRITES_PATCH,
   PAUSE_RESUME_PATCH,
   PLAN_APPROVAL_PATCH,
 } from '../../src/workflows/task-workflow';
@@ -28,6 +29,9 @@ test('there are recorded histories to replay', () => {
       'task-paused-plan-approval.json',
       'task-approved-plan-approval.json',
       'task-rejected-plan-approval.json',
+      ...['completed', 'blocked', 'paused', 'approved', 'rejected'].map(
+        (c) => `task-${c}-ordered-writes.json`,
+      ),
     ]),
   );
 });
@@ -77,6 +81,12 @@ test('approved and rejected runs carry the approvePlan update and the plan-appro
     });
     expect(updates).toEqual([{ name: 'approvePlan', arg: expect.objectContaining({ approved }) }]);
     expect(patchesOf(history)).toEqual([FAST_PATH_PATCH, PAUSE_RESUME_PATCH, PLAN_APPROVAL_PATCH]);
+  }
+});
+
+test('runs from the ordered-writes version on carry its patch', () => {
+  for (const c of ['completed', 'blocked', 'paused', 'approved', 'rejected']) {
+    expect(patchesOf(load(`task-${c}-ordered-writes.json`))).toContain(ORDERED_WRITES_PATCH);
   }
 });
 
