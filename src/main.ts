@@ -126,6 +126,8 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   });
   api.starter.start();
   stoppers.push(() => api.starter.stop());
+  api.reconciler.start();
+  stoppers.push(() => api.reconciler.stop());
   const server = await listen(api.app, config.api.port, config.api.host, 'API');
   stoppers.push(() => closeServers([server]));
 
@@ -168,6 +170,8 @@ async function startApi(
   });
   api.starter.start();
   stoppers.push(() => api.starter.stop());
+  api.reconciler.start();
+  stoppers.push(() => api.reconciler.stop());
   const server: Server = await listen(api.app, config.api.port, config.api.host, 'API');
   stoppers.push(() => closeServers([server]));
   say(`API listening on http://${config.api.host}:${config.api.port}`);

@@ -9,6 +9,7 @@ import type { ArmHealthMonitor } from '../runtime/arm-health';
 import type { TaskWorkflowInput } from '../workflows/definitions';
 import { createOpenApiDocument } from './openapi';
 import { createTasksRouter } from './tasks-router';
+import { createWorkflowReconciler, type WorkflowReconciler } from './workflow-reconciler';
 import { createWorkflowStarter, type WorkflowStarter } from './workflow-starter';
 
 /** What the REST facade needs; it never calls the services' work endpoints itself. */
@@ -35,9 +36,14 @@ export interface ApiDeps {
   startSweepIntervalMs?: number;
 }
 
-/** The REST facade's app, and the starter of accepted tasks' workflows (call `start()`). */
+/**
+ * The REST facade's app, with what keeps the projection in line with Temporal in the
+ * background (call their `start()`): the starter of accepted tasks' workflows, and the
+ * reconciler of runs terminated outside their workflow code.
+ */
 export interface ApiApp extends HttpApp {
   starter: WorkflowStarter;
+  reconciler: WorkflowReconciler;
 }
 
 /** The REST facade: submit, inspect and cancel tasks; health, readiness and metrics. */
@@ -88,7 +94,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   http.app.use(createTasksRouter({ ...deps, registry: http.registry, starter }));
   http.app.use(createDocumentsRouter({ prisma: deps.prisma }));
   http.finish();
-  return { ...http, starter };
+  const reconciler = createWorkflowReconciler(deps);
+  return { ...http, starter, reconciler };
 }
 
 /** Ready when the database, Temporal and every service answer. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isStorableText, jsonProblem, UNSTORABLE_TEXT_MESSAGE } from './safe-text';
 
-/** Every state a task's projection can be in; the last four are terminal. */
+/** Every state a task's projection can be in; the last five are terminal. */
 export const TASK_STATUSES = [
   'pending',
   'screening',
@@ -13,6 +13,7 @@ export const TASK_STATUSES = [
   'failed',
   'blocked',
   'cancelled',
+  'terminated',
 ] as const;
 
 /** A task's lifecycle state as stored in the projection. */
@@ -24,6 +25,7 @@ export const TERMINAL_STATUSES: readonly TaskStatus[] = [
   'failed',
   'blocked',
   'cancelled',
+  'terminated',
 ];
 
 /** True when a task in this state will not change any more. */

@@ -365,3 +365,34 @@ describe('plan approval', () => {
     expect(failed).toMatchObject({ status: 'failed', error: 'Plan rejected: not now' });
   }, 60_000);
 });
+
+test('a run terminated from outside (UI, CLI) is reconciled: terminated, no step left waiting', async () => {
+  const id = await submit({ goal: 'Summarise the news', require_approval: true });
+  await waitForStatus(system.api, id, ['awaiting_approval']);
+  await system.client.workflow.getHandle(`task-${id}`).terminate('operator test');
+  const api = createApiApp({
+    prisma: system.db.prisma,
+    temporal: system.client,
+    taskQueue: 'octollm-e2e',
+    logger: pino({ level: 'silent' }),
+    serviceUrls: {},
+  });
+  // Visibility may take a moment to list the closed run: look until it is fixed.
+  let fixed = 0;
+  for (let i = 0; i < 50 && fixed === 0; i++) {
+    fixed = await api.reconciler.sweep();
+    if (fixed === 0) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(fixed).toBe(1);
+  const task = await request(system.api).get(`/tasks/${id}`);
+  expect(task.body).toMatchObject({
+    status: 'terminated',
+    error: expect.stringMatching(/Terminated/),
+  });
+  const steps = task.body.steps as { status: string }[];
+  expect(steps.length).toBeGreaterThan(0);
+  expect(steps.every((s) => s.status === 'cancelled')).toBe(true);
+  // Looking again changes nothing, and an ended task cannot be cancelled or paused.
+  expect(await api.reconciler.sweep()).toBe(0);
+  expect((await request(system.api).post(`/tasks/${id}/cancel`)).status).toBe(409);
+}, 60_000);
