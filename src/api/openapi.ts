@@ -52,6 +52,19 @@ const taskView = z
   .looseObject({ task_id: z.uuid(), status: z.enum(TASK_STATUSES), steps: z.array(z.unknown()) })
   .meta({ id: 'Task', description: 'The task, its status, budget, timings and steps.' });
 
+/** A control of a task (`POST /tasks/{id}/<control>`): its answer, and the usual errors. */
+const control = (summary: string, ok: '200' | '202', answer: string, body?: z.ZodType) => ({
+  post: {
+    summary,
+    requestParams: { path: taskIdParams },
+    ...(body ? { requestBody: { content: { 'application/json': { schema: body } } } } : {}),
+    responses: {
+      [ok]: json(z.looseObject({ task_id: z.uuid(), status: z.string() }), answer),
+      ...errors(400, 404, 409, 503),
+    },
+  },
+});
+
 /**
  * The REST API's OpenAPI 3.1 document, generated from the same zod schemas that validate
  * requests, so the description cannot drift from what the server accepts.
@@ -106,58 +119,25 @@ export function createOpenApiDocument() {
           responses: { '200': json(z.looseObject({}), 'The results'), ...errors(400, 404) },
         },
       },
-      '/tasks/{id}/cancel': {
-        post: {
-          summary: 'Cancel a running task',
-          requestParams: { path: taskIdParams },
-          responses: {
-            '202': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Cancelling'),
-            ...errors(400, 404, 409, 503),
-          },
-        },
-      },
-      '/tasks/{id}/pause': {
-        post: {
-          summary: 'Pause a task: no new step starts (signal `pause`)',
-          requestParams: { path: taskIdParams },
-          responses: {
-            '202': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Pausing'),
-            ...errors(400, 404, 409, 503),
-          },
-        },
-      },
-      '/tasks/{id}/resume': {
-        post: {
-          summary: 'Resume a paused task (signal `resume`)',
-          requestParams: { path: taskIdParams },
-          responses: {
-            '202': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Resuming'),
-            ...errors(400, 404, 409, 503),
-          },
-        },
-      },
-      '/tasks/{id}/approve': {
-        post: {
-          summary: 'Approve a plan awaiting approval (update `approvePlan`)',
-          requestParams: { path: taskIdParams },
-          requestBody: { content: { 'application/json': { schema: decisionBodySchema } } },
-          responses: {
-            '200': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Approved'),
-            ...errors(400, 404, 409, 503),
-          },
-        },
-      },
-      '/tasks/{id}/reject': {
-        post: {
-          summary: 'Reject a plan awaiting approval: the task fails (update `approvePlan`)',
-          requestParams: { path: taskIdParams },
-          requestBody: { content: { 'application/json': { schema: decisionBodySchema } } },
-          responses: {
-            '200': json(z.looseObject({ task_id: z.uuid(), status: z.string() }), 'Rejected'),
-            ...errors(400, 404, 409, 503),
-          },
-        },
-      },
+      '/tasks/{id}/cancel': control('Cancel a running task', '202', 'Cancelling'),
+      '/tasks/{id}/pause': control(
+        'Pause a task: no new step starts (signal `pause`)',
+        '202',
+        'Pausing',
+      ),
+      '/tasks/{id}/resume': control('Resume a paused task (signal `resume`)', '202', 'Resuming'),
+      '/tasks/{id}/approve': control(
+        'Approve a plan awaiting approval (update `approvePlan`)',
+        '200',
+        'Approved',
+        decisionBodySchema,
+      ),
+      '/tasks/{id}/reject': control(
+        'Reject a plan awaiting approval: the task fails (update `approvePlan`)',
+        '200',
+        'Rejected',
+        decisionBodySchema,
+      ),
       '/documents': {
         post: {
           summary: 'Add a document for the retriever arm',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startApiOnDatabase, type ApiOnDatabase } from '../support/api-on-database';
-import { insertTask } from '../support/task-rows';
+import { insertStep, insertTask } from '../support/task-rows';
 
 // GET /tasks/:id as a conditional GET and a watch (?wait=), on real PostgreSQL, with the
 // listener (announced changes) and without it (re-reads every second).
@@ -115,19 +115,7 @@ describe.each([
       .get(`/tasks/${id}/results?wait=20`)
       .then((res) => res);
     await new Promise((r) => setTimeout(r, 300));
-    await system.db.prisma.planStep.create({
-      data: {
-        taskId: id,
-        stepId: 's1',
-        position: 0,
-        action: 'a',
-        arm: 'coder',
-        acceptanceCriteria: [],
-        dependsOn: [],
-        status: 'completed',
-        output: { text: 'done' },
-      },
-    });
+    await insertStep(system.db.prisma, id, { status: 'completed', output: { text: 'done' } });
     await new Promise((r) => setTimeout(r, taskChanges ? 1_500 : 2_500));
     await setStatus(id, 'completed');
     const res = await watch;

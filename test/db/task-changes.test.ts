@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { listenForTaskChanges, type TaskChanges } from '../../src/db/task-changes';
-import { insertTask } from '../support/task-rows';
+import { insertStep, insertTask } from '../support/task-rows';
 import { startTestDatabase, type TestDatabase } from './start-test-database';
 
 // The projection's triggers and the listener, on real PostgreSQL.
@@ -43,18 +43,7 @@ describe('task change announcements', () => {
     expect(await heard(bystander, 300)).toBe(false);
 
     wait = changes.subscribe(id);
-    await db.prisma.planStep.create({
-      data: {
-        taskId: id,
-        stepId: 's1',
-        position: 0,
-        action: 'a',
-        arm: 'coder',
-        acceptanceCriteria: [],
-        dependsOn: [],
-        status: 'waiting',
-      },
-    });
+    await insertStep(db.prisma, id, { status: 'waiting' });
     expect(await heard(wait, 5_000)).toBe(true);
 
     wait = changes.subscribe(id);
@@ -83,18 +72,7 @@ describe('task change announcements', () => {
       return change.status === 'completed';
     });
     const woke = heard(ended, 5_000);
-    await db.prisma.planStep.create({
-      data: {
-        taskId: id,
-        stepId: 's1',
-        position: 0,
-        action: 'a',
-        arm: 'coder',
-        acceptanceCriteria: [],
-        dependsOn: [],
-        status: 'waiting',
-      },
-    });
+    await insertStep(db.prisma, id, { status: 'waiting' });
     await db.prisma.task.update({ where: { id }, data: { status: 'running' } });
     await db.prisma.task.update({ where: { id }, data: { status: 'completed' } });
     expect(await woke).toBe(true);

@@ -22,3 +22,24 @@ export async function insertTask(
     },
   });
 }
+
+/** Inserts one plan step of a task directly, as the workflow's plan write would. */
+export async function insertStep(
+  prisma: PrismaClient,
+  taskId: string,
+  overrides: { stepId?: string; status?: string; output?: object } = {},
+): Promise<void> {
+  await prisma.planStep.create({
+    data: {
+      taskId,
+      stepId: overrides.stepId ?? 's1',
+      position: 0,
+      action: 'a',
+      arm: 'coder',
+      acceptanceCriteria: [],
+      dependsOn: [],
+      status: overrides.status ?? 'waiting',
+      ...(overrides.output ? { output: overrides.output } : {}),
+    },
+  });
+}

@@ -424,7 +424,6 @@ describe('plan approval', () => {
       });
       expect(answer).toEqual({ status: 'approved' });
       await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
-      // Deciding again, after the fact, is refused.
     });
     expect(recorded.statuses).toEqual([
       'screening',
