@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseLlmPricing, type ModelPrice } from './pricing';
 import { loadArmRegistry, type ArmInstance } from './arms';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -54,6 +55,7 @@ const envSchema = z.object({
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  LLM_PRICING: optionalString,
 });
 
 /** The parsed environment. */
@@ -114,7 +116,14 @@ export interface Config {
       transform: { timeoutMs: number };
     };
   };
-  llm: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
+  llm: {
+    apiKey?: string;
+    baseUrl?: string;
+    model: string;
+    timeoutMs: number;
+    /** USD per 1 000 tokens by model: the defaults with `LLM_PRICING` on top. */
+    prices: Record<string, ModelPrice>;
+  };
 }
 
 /**
@@ -150,6 +159,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const pricing = parseLlmPricing(parsed.data.LLM_PRICING);
+  if ('problems' in pricing) {
+    throw new ConfigError(
+      `Invalid configuration:\n${pricing.problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   }
   const env = parsed.data;
   const dataDir = path.resolve(env.OCTOLLM_DATA_DIR);
@@ -230,6 +245,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       baseUrl: env.OPENAI_BASE_URL,
       model: env.OPENAI_MODEL,
       timeoutMs: env.LLM_TIMEOUT_MS,
+      prices: pricing.prices,
     },
   };
 }

@@ -1,9 +1,7 @@
 import OpenAI from 'openai';
+import { costOf } from '../../config/pricing';
 import { AppError } from '../../http/app-error';
 import type { Llm } from './llm-client';
-
-/** Rough price per 1K tokens, for budget accounting when the server reports no cost. */
-const USD_PER_1K_TOKENS = 0.002;
 
 /** The text and usage of one chat completion. */
 export interface LlmAnswer {
@@ -36,11 +34,13 @@ export async function callLlm(
       },
       { signal: request.signal },
     );
-    const tokens = completion.usage?.total_tokens ?? 0;
+    const promptTokens = completion.usage?.prompt_tokens ?? 0;
+    const completionTokens = completion.usage?.completion_tokens ?? 0;
     return {
       text: completion.choices[0]?.message.content ?? '',
-      tokens,
-      costUsd: (tokens / 1000) * USD_PER_1K_TOKENS,
+      tokens: completion.usage?.total_tokens ?? promptTokens + completionTokens,
+      // Priced from the model's input and output prices (src/config/pricing.ts).
+      costUsd: costOf(llm.price, { promptTokens, completionTokens }),
     };
   } catch (err) {
     throw toAppError(err);

@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { priceOf, type ModelPrice } from '../../config/pricing';
 
 /** How to reach an OpenAI-compatible endpoint; no key means offline mode. */
 export interface LlmSettings {
@@ -6,12 +7,16 @@ export interface LlmSettings {
   baseUrl?: string;
   model: string;
   timeoutMs: number;
+  /** USD per 1 000 tokens by model; models missing from it are priced on the safe side. */
+  prices?: Record<string, ModelPrice>;
 }
 
 /** A configured LLM: the client and the model to ask. */
 export interface Llm {
   client: OpenAI;
   model: string;
+  /** The model's price, for the cost of each call. */
+  price: ModelPrice;
 }
 
 /**
@@ -28,5 +33,6 @@ export function createLlm(settings: LlmSettings): Llm | undefined {
       timeout: settings.timeoutMs,
     }),
     model: settings.model,
+    price: priceOf(settings.prices ?? {}, settings.model),
   };
 }
