@@ -31,6 +31,7 @@ export function toTaskView(task: Task & { steps: Omit<PlanStep, 'output'>[] }) {
       max_time_seconds: task.budgetMaxTimeSeconds,
       max_tokens: task.budgetMaxTokens,
     },
+    usage: usageOf(task),
     error: task.error,
     blocked_reason: task.blockedReason,
     workflow_id: task.workflowId,
@@ -43,6 +44,24 @@ export function toTaskView(task: Task & { steps: Omit<PlanStep, 'output'>[] }) {
     links: taskLinks(task.id),
   };
 }
+
+/**
+ * What the task's steps have spent so far (every attempt's arm usage, as the steps record it),
+ * and what is left of its token and cost budget (never below 0).
+ */
+function usageOf(task: Task & { steps: Pick<PlanStep, 'tokens' | 'costUsd'>[] }) {
+  const tokens = task.steps.reduce((sum, s) => sum + s.tokens, 0);
+  const costUsd = task.steps.reduce((sum, s) => sum + s.costUsd, 0);
+  return {
+    spent: { tokens, cost_usd: round6(costUsd) },
+    remaining: {
+      tokens: Math.max(0, task.budgetMaxTokens - tokens),
+      cost_usd: round6(Math.max(0, task.budgetMaxCostUsd - costUsd)),
+    },
+  };
+}
+
+const round6 = (usd: number) => Math.round(usd * 1e6) / 1e6;
 
 /** A plan step without its output (outputs can be large: they are under `/results`). */
 export function toStepView(step: Omit<PlanStep, 'output'>) {

@@ -27,13 +27,22 @@ export async function insertTask(
 export async function insertStep(
   prisma: PrismaClient,
   taskId: string,
-  overrides: { stepId?: string; status?: string; output?: object } = {},
+  overrides: {
+    stepId?: string;
+    position?: number;
+    status?: string;
+    output?: object;
+    tokens?: number;
+    costUsd?: number;
+  } = {},
 ): Promise<void> {
   await prisma.planStep.create({
     data: {
       taskId,
       stepId: overrides.stepId ?? 's1',
-      position: 0,
+      position: overrides.position ?? 0,
+      tokens: overrides.tokens ?? 0,
+      costUsd: overrides.costUsd ?? 0,
       action: 'a',
       arm: 'coder',
       acceptanceCriteria: [],
