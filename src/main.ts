@@ -108,28 +108,11 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   const running = worker.run();
   stoppers.push(() => drain(worker, running));
 
-  const taskChanges = await listenForTaskChanges(db.databaseUrl, logger.child({ component: 'db' }));
-  stoppers.push(() => taskChanges.close());
-  const { createApiApp } = await loadApi();
-  const api = createApiApp({
-    prisma: db.prisma,
-    taskChanges,
-    temporal: temporal.client,
-    taskQueue: config.temporal.taskQueue,
-    logger,
+  const server = await serveApi(config, logger, stoppers, db, temporal, {
     serviceUrls: Object.fromEntries(services.map((s) => [s.name, s.url])),
     temporalUiUrl: temporal.uiUrl,
-    searchAttributes: temporal.searchAttributes,
     arms,
-    armLimits: armActivityLimits(config.services.arms),
-    approvalAboveUsd: config.api.approvalAboveUsd,
   });
-  api.starter.start();
-  stoppers.push(() => api.starter.stop());
-  api.reconciler.start();
-  stoppers.push(() => api.reconciler.stop());
-  const server = await listen(api.app, config.api.port, config.api.host, 'API');
-  stoppers.push(() => closeServers([server]));
 
   const apiUrl = `http://${config.api.host}:${(server.address() as { port: number }).port}`;
   console.log(banner(apiUrl, temporal.uiUrl, temporal.address, config));
@@ -153,18 +136,36 @@ async function startApi(
   const arms = new ArmHealthMonitor(config.services.arms);
   await arms.start();
   stoppers.push(async () => arms.stop());
+  await serveApi(config, logger, stoppers, db, temporal, {
+    serviceUrls: { reflex: reflexUrl, planner: armUrls.planner },
+    arms,
+  });
+  say(`API listening on http://${config.api.host}:${config.api.port}`);
+}
+
+/**
+ * The REST API on the config's port, with what runs beside it: the listener for task changes,
+ * the starter of accepted tasks' workflows and the reconciler of runs ended outside them.
+ */
+async function serveApi(
+  config: Config,
+  logger: Logger,
+  stoppers: Stopper[],
+  db: Database,
+  temporal: TemporalHandle,
+  extra: Pick<ApiModule.ApiDeps, 'serviceUrls' | 'temporalUiUrl' | 'arms'>,
+): Promise<Server> {
   const taskChanges = await listenForTaskChanges(db.databaseUrl, logger.child({ component: 'db' }));
   stoppers.push(() => taskChanges.close());
   const { createApiApp } = await loadApi();
   const api = createApiApp({
+    ...extra,
     prisma: db.prisma,
     taskChanges,
     temporal: temporal.client,
     taskQueue: config.temporal.taskQueue,
     logger,
-    serviceUrls: { reflex: reflexUrl, planner: armUrls.planner },
     searchAttributes: temporal.searchAttributes,
-    arms,
     armLimits: armActivityLimits(config.services.arms),
     approvalAboveUsd: config.api.approvalAboveUsd,
   });
@@ -172,9 +173,9 @@ async function startApi(
   stoppers.push(() => api.starter.stop());
   api.reconciler.start();
   stoppers.push(() => api.reconciler.stop());
-  const server: Server = await listen(api.app, config.api.port, config.api.host, 'API');
+  const server = await listen(api.app, config.api.port, config.api.host, 'API');
   stoppers.push(() => closeServers([server]));
-  say(`API listening on http://${config.api.host}:${config.api.port}`);
+  return server;
 }
 
 /** The task worker with its activities, routing steps by the arms' polled health. */

@@ -1,5 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { Router, type Response } from 'express';
 import stableStringify from 'safe-stable-stringify';
 import { v5 as uuidv5 } from 'uuid';
@@ -12,6 +17,7 @@ import { AppError } from '../http/app-error';
 import { parseOrThrow } from '../http/validate';
 import { isTerminalStatus, submitTaskSchema, type TaskStatus } from '../shared/task';
 import { approvePlanUpdate, workflowIdFor } from '../workflows/definitions';
+import { taskRowFor } from './task-row';
 import { taskLinks, toResultView, toTaskView } from './task-view';
 import type { WorkflowStarter } from './workflow-starter';
 
@@ -142,27 +148,9 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
       'headers',
     )['Idempotency-Key'];
     const id = key === undefined ? randomUUID() : taskIdForIdempotencyKey(key);
-    const requestHash = key === undefined ? undefined : hashSubmission(spec);
+    const idempotency = key === undefined ? undefined : { key, requestHash: hashSubmission(spec) };
     const { count } = await prisma.task.createMany({
-      data: [
-        {
-          id,
-          goal: spec.goal,
-          constraints: spec.constraints,
-          context: spec.context as object,
-          acceptanceCriteria: spec.acceptance_criteria,
-          priority: spec.priority,
-          budgetMaxCostUsd: spec.budget.max_cost_usd,
-          budgetMaxTimeSeconds: spec.budget.max_time_seconds,
-          budgetMaxTokens: spec.budget.max_tokens,
-          requireApproval: spec.require_approval ?? false,
-          approvalTimeoutSeconds: spec.approval_timeout_seconds,
-          status: 'pending',
-          workflowId: workflowIdFor(id),
-          idempotencyKey: key,
-          requestHash,
-        },
-      ],
+      data: [taskRowFor(id, spec, idempotency)],
       skipDuplicates: true,
     });
     if (count === 0) {
@@ -171,7 +159,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
         where: { id },
         select: { status: true, requestHash: true, workflowStarted: true },
       });
-      if (existing.requestHash !== requestHash) {
+      if (existing.requestHash !== idempotency?.requestHash) {
         throw new AppError(
           'IDEMPOTENCY_CONFLICT',
           `This Idempotency-Key was already used for a different request (task ${id}); ` +
@@ -209,8 +197,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     if (!task) throw new AppError('NOT_FOUND', `No task with id ${id}`);
     return task;
   };
-  const findTask = async (rawParams: unknown) => {
-    const id = taskId(rawParams);
+  const findTask = async (id: string) => {
     const task = await prisma.task.findUnique({
       where: { id },
       include: { steps: { orderBy: { position: 'asc' } }, result: true },
@@ -296,73 +283,72 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     const hasEnded = (change: TaskChange) =>
       change.status !== undefined && isTerminalStatus(change.status as TaskStatus);
     if (wait > 0 && !(await hold(id, res, wait, ended, hasEnded))) return;
-    res.json(toResultView(await findTask(req.params)));
+    res.json(toResultView(await findTask(id)));
   });
 
-  router.post('/tasks/:id/cancel', async (req, res) => {
-    const task = await findTask(req.params);
-    if (isTerminalStatus(task.status as TaskStatus)) {
-      throw new AppError(
-        'CONFLICT',
-        `Task ${task.id} has already ended (${task.status}); nothing to cancel`,
-      );
-    }
+  /** A task to act on through its workflow: its status and workflow only, not its steps. */
+  const findControllable = async (id: string) =>
+    found(
+      id,
+      await prisma.task.findUnique({
+        where: { id },
+        select: { id: true, status: true, workflowId: true, workflowStarted: true },
+      }),
+    );
+
+  /**
+   * Calls the task's workflow within the deadline, starting it first if the task was accepted
+   * a moment ago (so the call is Temporal's and the projection follows as for any other task).
+   * A refused update or a workflow that is gone is a 409; Temporal unreachable a 503 saying
+   * what was not done.
+   */
+  const callWorkflow = async <T>(
+    task: Awaited<ReturnType<typeof findControllable>>,
+    notDone: string,
+    call: (handle: WorkflowHandle) => Promise<T>,
+  ): Promise<T> => {
     try {
-      // A task accepted a moment ago may not have its workflow yet: start it, then cancel it,
-      // so the cancellation is Temporal's and the projection follows as for any other task.
       if (!task.workflowStarted) await starter.ensureStarted(task.id);
-      await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
-        temporal.workflow.getHandle(task.workflowId).cancel(),
+      return await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
+        call(temporal.workflow.getHandle(task.workflowId)),
       );
     } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        throw new AppError('CONFLICT', `Task ${task.id}: ${err.cause?.message ?? err.message}`);
+      }
       if (err instanceof WorkflowNotFoundError) {
         throw new AppError('CONFLICT', `Task ${task.id} is no longer running`);
       }
-      logger.error({ err, taskId: task.id }, 'could not cancel workflow');
+      logger.error({ err, taskId: task.id }, `Temporal call failed: ${notDone}`);
       throw new AppError(
         'UPSTREAM_UNAVAILABLE',
-        'Temporal is unavailable; the task was not cancelled. Retry later.',
+        `Temporal is unavailable; ${notDone}. Retry later.`,
       );
     }
-    res.status(202).json({ task_id: task.id, status: 'cancelling', links: taskLinks(task.id) });
-  });
+  };
 
-  // Pause and resume are Temporal signals, as from `temporal workflow signal --name pause`.
-  const signalRoute = (signal: 'pause' | 'resume', replyStatus: string) =>
-    router.post(`/tasks/:id/${signal}`, async (req, res) => {
-      const id = taskId(req.params);
-      const task = found(
-        id,
-        await prisma.task.findUnique({
-          where: { id },
-          select: { id: true, status: true, workflowId: true, workflowStarted: true },
-        }),
-      );
+  // Cancel, pause and resume: Temporal's cancellation and the workflow's signals, as from
+  // `temporal workflow cancel` / `temporal workflow signal --name pause`.
+  const runningTaskControl = (
+    control: 'cancel' | 'pause' | 'resume',
+    replyStatus: string,
+    notDone: string,
+    call: (handle: WorkflowHandle) => Promise<unknown>,
+  ) =>
+    router.post(`/tasks/:id/${control}`, async (req, res) => {
+      const task = await findControllable(taskId(req.params));
       if (isTerminalStatus(task.status as TaskStatus)) {
         throw new AppError(
           'CONFLICT',
-          `Task ${task.id} has already ended (${task.status}); nothing to ${signal}`,
+          `Task ${task.id} has already ended (${task.status}); nothing to ${control}`,
         );
       }
-      try {
-        if (!task.workflowStarted) await starter.ensureStarted(task.id);
-        await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
-          temporal.workflow.getHandle(task.workflowId).signal(signal),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) {
-          throw new AppError('CONFLICT', `Task ${task.id} is no longer running`);
-        }
-        logger.error({ err, taskId: task.id }, `could not ${signal} workflow`);
-        throw new AppError(
-          'UPSTREAM_UNAVAILABLE',
-          `Temporal is unavailable; the task was not ${signal}d. Retry later.`,
-        );
-      }
+      await callWorkflow(task, notDone, call);
       res.status(202).json({ task_id: task.id, status: replyStatus, links: taskLinks(task.id) });
     });
-  signalRoute('pause', 'pausing');
-  signalRoute('resume', 'resuming');
+  runningTaskControl('cancel', 'cancelling', 'the task was not cancelled', (h) => h.cancel());
+  runningTaskControl('pause', 'pausing', 'the task was not paused', (h) => h.signal('pause'));
+  runningTaskControl('resume', 'resuming', 'the task was not resumed', (h) => h.signal('resume'));
 
   // Approve or reject a plan: the workflow's `approvePlan` update, as from
   // `temporal workflow update execute --name approvePlan`. The answer comes once it is decided.
@@ -370,41 +356,16 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     router.post(`/tasks/:id/${path}`, async (req, res) => {
       const id = taskId(req.params);
       const { comment } = parseOrThrow(decisionBodySchema, req.body ?? {});
-      const task = found(
-        id,
-        await prisma.task.findUnique({
-          where: { id },
-          select: { id: true, status: true, workflowId: true },
-        }),
-      );
+      const task = await findControllable(id);
       if (task.status !== 'awaiting_approval') {
         throw new AppError(
           'CONFLICT',
           `Task ${task.id} is not awaiting approval (it is ${task.status}); nothing to ${path}`,
         );
       }
-      let decided: { status: 'approved' | 'rejected' };
-      try {
-        decided = await temporal.connection.withDeadline(
-          Date.now() + TEMPORAL_CALL_DEADLINE_MS,
-          () =>
-            temporal.workflow
-              .getHandle(task.workflowId)
-              .executeUpdate(approvePlanUpdate, { args: [{ approved, comment }] }),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) {
-          throw new AppError('CONFLICT', `Task ${task.id}: ${err.cause?.message ?? err.message}`);
-        }
-        if (err instanceof WorkflowNotFoundError) {
-          throw new AppError('CONFLICT', `Task ${task.id} is no longer running`);
-        }
-        logger.error({ err, taskId: task.id }, `could not ${path} the plan`);
-        throw new AppError(
-          'UPSTREAM_UNAVAILABLE',
-          `Temporal is unavailable; the plan was not ${path}d. Retry later.`,
-        );
-      }
+      const decided = await callWorkflow(task, `the plan was not ${path}d`, (h) =>
+        h.executeUpdate(approvePlanUpdate, { args: [{ approved, comment }] }),
+      );
       res.json({ task_id: task.id, status: decided.status, links: taskLinks(task.id) });
     });
   decisionRoute('approve', true);

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client';
+import { runPeriodically, type Periodic } from '../runtime/periodic';
 import { TERMINAL_STATUSES } from '../shared/task';
 
 /** What the reconciler needs. */
@@ -32,9 +33,7 @@ const TIMED_OUT_ERROR = 'The workflow hit a Temporal execution timeout';
 export function createWorkflowReconciler(deps: WorkflowReconcilerDeps) {
   const { prisma, temporal, logger } = deps;
   let since = new Date(Date.now() - (deps.lookbackMs ?? 86_400_000));
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
+  let looking: Periodic | undefined;
 
   const reconcile = async (workflowId: string, terminated: boolean, closedAt: Date) => {
     const status = terminated ? 'terminated' : 'failed';
@@ -85,23 +84,12 @@ export function createWorkflowReconciler(deps: WorkflowReconcilerDeps) {
     /** Looks once, now; resolves with how many tasks it corrected. */
     sweep,
     start(): void {
-      const tick = () => {
-        if (stopped || running) return;
-        running = sweep()
-          .then(() => undefined)
-          .catch((err: unknown) =>
-            logger.warn({ err }, 'reconciling ended runs failed; will retry'),
-          )
-          .finally(() => (running = undefined));
-      };
-      timer = setInterval(tick, deps.intervalMs ?? 10_000);
-      timer.unref();
-      tick();
+      looking = runPeriodically(deps.intervalMs ?? 10_000, sweep, (err) =>
+        logger.warn({ err }, 'reconciling ended runs failed; will retry'),
+      );
     },
     async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      await running;
+      await looking?.stop();
     },
   };
 }

@@ -2,7 +2,9 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { PrismaClient, Task } from '../generated/prisma/client';
-import { TEMPORAL_PRIORITY_KEY, type Priority, type TaskSpec } from '../shared/task';
+import { runPeriodically, type Periodic } from '../runtime/periodic';
+import { specOf } from './task-row';
+import { TEMPORAL_PRIORITY_KEY } from '../shared/task';
 import { SEARCH_ATTRIBUTES, type TaskWorkflowInput } from '../workflows/definitions';
 // Type only: the API starts the workflow by name and never loads workflow code.
 import type { TaskWorkflow } from '../workflows/task-workflow';
@@ -47,8 +49,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     registers: [deps.registry],
   });
   const inFlight = new Map<string, Promise<void>>();
-  let sweeping: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Periodic | undefined;
   let stopped = false;
 
   const startFromRow = async (task: Task): Promise<void> => {
@@ -135,44 +136,16 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     },
     /** Begins sweeping for tasks whose workflow has not started. */
     start(): void {
-      const interval = deps.sweepIntervalMs ?? 2_000;
-      const tick = () => {
-        if (stopped || sweeping) return;
-        sweeping = sweep()
-          .catch((err: unknown) => logger.warn({ err }, 'workflow start sweep failed'))
-          .finally(() => (sweeping = undefined));
-      };
-      timer = setInterval(tick, interval);
-      timer.unref();
-      tick();
+      sweeping = runPeriodically(deps.sweepIntervalMs ?? 2_000, sweep, (err) =>
+        logger.warn({ err }, 'workflow start sweep failed'),
+      );
     },
     /** Stops sweeping and waits for starts in progress. */
     async stop(): Promise<void> {
       stopped = true;
-      if (timer) clearInterval(timer);
-      await Promise.allSettled([sweeping, ...inFlight.values()]);
+      await Promise.allSettled([sweeping?.stop(), ...inFlight.values()]);
     },
   };
 }
 
 export type WorkflowStarter = ReturnType<typeof createWorkflowStarter>;
-
-/** The workflow's input, rebuilt from the task row the API wrote. */
-function specOf(task: Task): TaskSpec {
-  return {
-    goal: task.goal,
-    constraints: task.constraints as string[],
-    context: task.context as Record<string, unknown>,
-    acceptance_criteria: task.acceptanceCriteria as string[],
-    priority: task.priority as Priority,
-    budget: {
-      max_cost_usd: task.budgetMaxCostUsd,
-      max_time_seconds: task.budgetMaxTimeSeconds,
-      max_tokens: task.budgetMaxTokens,
-    },
-    ...(task.requireApproval ? { require_approval: true } : {}),
-    ...(task.approvalTimeoutSeconds !== null
-      ? { approval_timeout_seconds: task.approvalTimeoutSeconds }
-      : {}),
-  };
-}

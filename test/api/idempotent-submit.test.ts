@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startApiOnDatabase, type ApiOnDatabase } from '../support/api-on-database';
+import { useApiOnDatabase } from '../support/api-on-database';
 
 // POST /submit with an Idempotency-Key, on real PostgreSQL (Temporal down: the tasks wait for
 // their workflow, which is what a client retrying after a timeout may well see).
-let system: ApiOnDatabase;
-
-beforeAll(async () => {
-  system = await startApiOnDatabase();
-}, 60_000);
-
-afterAll(async () => {
-  await system?.stop();
-});
+const system = useApiOnDatabase();
 
 const task = { goal: 'Summarise the news', context: { region: 'EU', topic: 'energy' } };
 const submit = (key: string | undefined, body: object) => {
-  const req = request(system.api).post('/submit');
+  const req = request(system().api).post('/submit');
   return (key === undefined ? req : req.set('Idempotency-Key', key)).send(body);
 };
-const rows = (key: string) => system.db.prisma.task.count({ where: { idempotencyKey: key } });
+const rows = (key: string) => system().db.prisma.task.count({ where: { idempotencyKey: key } });
 
 test('the same key with the same body returns the same task, once stored', async () => {
   const key = `retry-${randomUUID()}`;
@@ -46,7 +38,9 @@ test('the same key with another body is a 409 and changes nothing', async () => 
   expect(other.status).toBe(409);
   expect(other.body.error.code).toBe('IDEMPOTENCY_CONFLICT');
   expect(other.body.error.message).toContain(first.body.task_id);
-  const row = await system.db.prisma.task.findUniqueOrThrow({ where: { id: first.body.task_id } });
+  const row = await system().db.prisma.task.findUniqueOrThrow({
+    where: { id: first.body.task_id },
+  });
   expect(row.priority).toBe('medium');
   expect(await rows(key)).toBe(1);
 });
@@ -71,7 +65,7 @@ test('different keys, or none, are different tasks', async () => {
 });
 
 test('a malformed key is a 400 naming the header, and nothing is stored', async () => {
-  const before = await system.db.prisma.task.count();
+  const before = await system().db.prisma.task.count();
   for (const key of ['has space', 'x'.repeat(256), 'naïve']) {
     const res = await submit(key, task);
     expect(res.status).toBe(400);
@@ -79,5 +73,5 @@ test('a malformed key is a 400 naming the header, and nothing is stored', async 
       { field: 'Idempotency-Key', message: expect.stringContaining('visible ASCII') },
     ]);
   }
-  expect(await system.db.prisma.task.count()).toBe(before);
+  expect(await system().db.prisma.task.count()).toBe(before);
 });

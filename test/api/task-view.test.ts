@@ -1,26 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startApiOnDatabase, type ApiOnDatabase } from '../support/api-on-database';
+import { useApiOnDatabase } from '../support/api-on-database';
 import { insertStep, insertTask } from '../support/task-rows';
 
 // What GET /tasks/:id shows of a task's spending, on real PostgreSQL.
-let system: ApiOnDatabase;
-
-beforeAll(async () => {
-  system = await startApiOnDatabase();
-}, 60_000);
-
-afterAll(async () => {
-  await system?.stop();
-});
+const system = useApiOnDatabase();
 
 test('GET /tasks/:id shows what the steps spent and what is left of the budget', async () => {
   const id = randomUUID();
-  await insertTask(system.db.prisma, id); // budget: $1, 100 tokens
-  await insertStep(system.db.prisma, id, { stepId: 's1', position: 0, tokens: 30, costUsd: 0.25 });
-  await insertStep(system.db.prisma, id, { stepId: 's2', position: 1, tokens: 45, costUsd: 0.5 });
-  await insertStep(system.db.prisma, id, { stepId: 's3', position: 2 });
-  const res = await request(system.api).get(`/tasks/${id}`);
+  await insertTask(system().db.prisma, id); // budget: $1, 100 tokens
+  await insertStep(system().db.prisma, id, {
+    stepId: 's1',
+    position: 0,
+    tokens: 30,
+    costUsd: 0.25,
+  });
+  await insertStep(system().db.prisma, id, { stepId: 's2', position: 1, tokens: 45, costUsd: 0.5 });
+  await insertStep(system().db.prisma, id, { stepId: 's3', position: 2 });
+  const res = await request(system().api).get(`/tasks/${id}`);
   expect(res.status).toBe(200);
   expect(res.body.usage).toEqual({
     spent: { tokens: 75, cost_usd: 0.75 },
@@ -33,8 +30,8 @@ test('GET /tasks/:id shows what the steps spent and what is left of the budget',
   ]);
 
   // Overspent (a step's usage is only known once it has run): nothing left, never negative.
-  await insertStep(system.db.prisma, id, { stepId: 's4', position: 3, tokens: 40, costUsd: 0.5 });
-  const over = await request(system.api).get(`/tasks/${id}`);
+  await insertStep(system().db.prisma, id, { stepId: 's4', position: 3, tokens: 40, costUsd: 0.5 });
+  const over = await request(system().api).get(`/tasks/${id}`);
   expect(over.body.usage).toEqual({
     spent: { tokens: 115, cost_usd: 1.25 },
     remaining: { tokens: 0, cost_usd: 0 },

@@ -44,3 +44,18 @@ export async function startApiOnDatabase(
     },
   };
 }
+
+/**
+ * {@link startApiOnDatabase} for a whole test file: started in `beforeAll`, stopped in
+ * `afterAll`. Call the returned function inside tests to reach it.
+ */
+export function useApiOnDatabase(options: { taskChanges?: boolean } = {}): () => ApiOnDatabase {
+  let system: ApiOnDatabase | undefined;
+  beforeAll(async () => {
+    system = await startApiOnDatabase(options);
+  }, 60_000);
+  afterAll(async () => {
+    await system?.stop();
+  });
+  return () => system!;
+}
