@@ -48,6 +48,49 @@ export default tseslint.config(
     },
   },
   {
+    // Layers point one way (STYLE.md rule 14): services know only shared contracts and their
+    // own code; what they share with the rest moves down into src/shared.
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/config',
+                '**/config/*',
+                '**/workflows/*',
+                '**/activities/*',
+                '**/api/*',
+                '**/runtime/*',
+              ],
+              message:
+                'Services must not import config, workflows, activities, the API or the runtime: move what both need into src/shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Shared contracts have no dependencies inside the app.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*'],
+              message: 'src/shared must not import from other layers.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: {
       globals: {

@@ -18,7 +18,7 @@ import pino from 'pino';
 import { AppError } from '../src/http/app-error';
 import { loadConfig } from '../src/config';
 import { createLlm, type Llm, type LlmSettings } from '../src/services/common/llm-client';
-import { priceOf } from '../src/config/pricing';
+import { priceOf } from '../src/shared/model-cost';
 import { createMemoryPlanCache } from '../src/services/planner/memory-plan-cache';
 import { PlanInvalidError } from '../src/services/planner/plan-invalid-error';
 import { validatePlan } from '../src/services/planner/plan-validator';

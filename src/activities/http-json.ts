@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import got, { RequestError, type Got } from 'got';
 import type { z } from 'zod';
+import { budgetInsufficientBodySchema } from '../shared/budget';
+import { BUDGET_INSUFFICIENT_FAILURE } from '../shared/model-cost';
 
 /** What a JSON POST to a service needs besides the URL and body. */
 export interface PostJsonOptions<S extends z.ZodType> {
@@ -30,7 +32,9 @@ const TRANSIENT_STATUSES = new Set([408, 425, 429]);
 /**
  * POSTs JSON to a service and validates the answer. Failures are classified where they
  * happen: 4xx (bad input, refusal) is non-retryable; 408/429, 5xx and network errors are
- * retryable; an answer that breaks the contract is non-retryable.
+ * retryable; an answer that breaks the contract is non-retryable. A `402 BUDGET_INSUFFICIENT`
+ * becomes a `BudgetInsufficient` failure whose `details[0]` is the needed grant, so the
+ * workflow can wait for budget instead of failing.
  */
 export async function postJson<S extends z.ZodType>(
   http: Got,
@@ -67,6 +71,17 @@ export async function postJson<S extends z.ZodType>(
         .join('; ')}`,
       'InvalidServiceResponse',
     );
+  }
+  if (status === 402) {
+    const refusal = budgetInsufficientBodySchema.safeParse(parseJson(response.body));
+    if (refusal.success) {
+      const { message, needed } = refusal.data.error;
+      throw ApplicationFailure.nonRetryable(
+        `${service} answered 402: ${message.slice(0, 500)}`,
+        BUDGET_INSUFFICIENT_FAILURE,
+        needed,
+      );
+    }
   }
   const message = `${service} answered ${status}: ${errorMessage(response.body)}`;
   if (status >= 500 || TRANSIENT_STATUSES.has(status)) {

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { parseLlmPricing, type ModelPrice } from './pricing';
+import type { ModelPrice } from '../shared/model-cost';
+import { parseLlmPricing } from './pricing';
+import { SERVICE_ARMS, type ServiceArm } from '../shared/arm';
 import { loadArmRegistry, type ArmInstance } from './arms';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -60,12 +62,6 @@ const envSchema = z.object({
 
 /** The parsed environment. */
 export type Env = z.infer<typeof envSchema>;
-
-/** Arms that run as their own HTTP service, in port order from `ARMS_BASE_PORT`. */
-export const SERVICE_ARMS = ['retriever', 'coder', 'executor', 'judge', 'guardian'] as const;
-
-/** Name of an arm that runs as its own service. */
-export type ServiceArm = (typeof SERVICE_ARMS)[number];
 
 /** OctoLLM's configuration, derived once from the environment. */
 export interface Config {

@@ -1,10 +1,5 @@
 import { z } from 'zod';
-
-/** What a model costs, per 1 000 tokens of prompt (input) and of completion (output). */
-export interface ModelPrice {
-  input_usd_per_1k: number;
-  output_usd_per_1k: number;
-}
+import type { ModelPrice } from '../shared/model-cost';
 
 /**
  * List prices of common OpenAI models (USD per 1 000 tokens, as published when this was
@@ -16,12 +11,6 @@ export const DEFAULT_MODEL_PRICES: Readonly<Record<string, ModelPrice>> = {
   'gpt-4.1-mini': { input_usd_per_1k: 0.0004, output_usd_per_1k: 0.0016 },
   'gpt-4.1': { input_usd_per_1k: 0.002, output_usd_per_1k: 0.008 },
 };
-
-/**
- * The price of a model missing from the table: deliberately not low, so that budgets err on
- * the safe side. Set the model's price with `LLM_PRICING`.
- */
-export const UNKNOWN_MODEL_PRICE: ModelPrice = { input_usd_per_1k: 0.01, output_usd_per_1k: 0.03 };
 
 const usdPer1k = z.number('must be a number of USD').nonnegative('must be 0 or more');
 
@@ -54,20 +43,4 @@ export function parseLlmPricing(
     };
   }
   return { prices: { ...DEFAULT_MODEL_PRICES, ...parsed.data } };
-}
-
-/** The price of a model in a table, or {@link UNKNOWN_MODEL_PRICE}. */
-export function priceOf(prices: Readonly<Record<string, ModelPrice>>, model: string): ModelPrice {
-  return prices[model] ?? UNKNOWN_MODEL_PRICE;
-}
-
-/** What a call cost, from the tokens the server reports. */
-export function costOf(
-  price: ModelPrice,
-  usage: { promptTokens: number; completionTokens: number },
-): number {
-  return (
-    (usage.promptTokens / 1000) * price.input_usd_per_1k +
-    (usage.completionTokens / 1000) * price.output_usd_per_1k
-  );
 }

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'IDEMPOTENCY_CONFLICT',
   'PLAN_INVALID',
+  'BUDGET_INSUFFICIENT',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_REJECTED',
   'INTERNAL',
@@ -28,6 +29,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   IDEMPOTENCY_CONFLICT: 409,
   /** The model never produced a plan that passes validation; retrying the same request will not help. */
   PLAN_INVALID: 422,
+  /**
+   * A service's grant from the task's budget (`budget_left`, `grant`) does not cover even the
+   * smallest model call; the body's `needed` says what would. The workflow waits for more budget.
+   */
+  BUDGET_INSUFFICIENT: 402,
   /** A dependency is down or overloaded; retrying later may work. */
   UPSTREAM_UNAVAILABLE: 503,
   /** A dependency (such as the LLM) refused the request for good: bad credentials, bad request. */
@@ -50,6 +56,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: FieldIssue[],
+    /** Fields added to the error body as they are, e.g. `needed` for BUDGET_INSUFFICIENT. */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
   }

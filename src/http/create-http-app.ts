@@ -116,6 +116,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
         code: appError.code,
         message: appError.message,
         ...(appError.details ? { details: appError.details } : {}),
+        ...appError.extra,
       },
     });
   };

@@ -1,4 +1,4 @@
-import { SERVICE_ARMS } from '../config';
+import { SERVICE_ARMS } from '../shared/arm';
 
 /** Every service OctoLLM runs: the Reflex Layer, the Planner Arm and the arms. */
 export const SERVICE_NAMES = ['reflex', 'planner', ...SERVICE_ARMS] as const;

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { planStepSchema } from './plan';
 
+/** Arms that run as their own HTTP service, in port order from `ARMS_BASE_PORT`. */
+export const SERVICE_ARMS = ['retriever', 'coder', 'executor', 'judge', 'guardian'] as const;
+
+/** Name of an arm that runs as its own service. */
+export type ServiceArm = (typeof SERVICE_ARMS)[number];
+
 /** Body of an arm's `POST /execute`. */
 export const armExecuteRequestSchema = z.object({
   task_id: z.string().min(1),

@@ -1,11 +1,6 @@
 import { ConfigError, loadConfig } from '../../src/config';
-import {
-  costOf,
-  DEFAULT_MODEL_PRICES,
-  parseLlmPricing,
-  priceOf,
-  UNKNOWN_MODEL_PRICE,
-} from '../../src/config/pricing';
+import { DEFAULT_MODEL_PRICES, parseLlmPricing } from '../../src/config/pricing';
+import { costOf, priceOf, UNKNOWN_MODEL_PRICE } from '../../src/shared/model-cost';
 
 describe('LLM_PRICING', () => {
   test('unset: the default table', () => {

@@ -1,12 +1,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** The token usage a completion reports; default 100 prompt and 200 completion tokens. */
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
 /** One scripted answer of the fake server to a chat completion request. */
 export type FakeReply =
   /** A completion whose message content is this value as JSON. */
-  | { plan: unknown; delayMs?: number }
+  | { plan: unknown; usage?: FakeUsage; delayMs?: number }
   /** A completion with exactly this content (malformed JSON, fenced JSON, prose...). */
-  | { content: string; finishReason?: 'stop' | 'length'; delayMs?: number }
+  | { content: string; finishReason?: 'stop' | 'length'; usage?: FakeUsage; delayMs?: number }
   /** A completion that refuses, as structured-output models do. */
   | { refusal: string; delayMs?: number }
   /** An OpenAI-style error response with this status. */
@@ -20,6 +26,7 @@ export interface ChatRequestBody {
   messages?: { role: string; content: string | null }[];
   response_format?: { type: string; json_schema?: { name: string; schema: unknown } };
   temperature?: number;
+  max_tokens?: number;
   [field: string]: unknown;
 }
 
@@ -40,6 +47,8 @@ export interface FakeOpenAiServerOptions {
   unsupportedFormats?: readonly ('json_schema' | 'json_object')[];
   /** Model ids listed by `GET /v1/models`. */
   models?: readonly string[];
+  /** The reply to a chat completion when none is queued (default: a 500 saying so). */
+  fallback?: (body: ChatRequestBody | undefined) => FakeReply;
 }
 
 /** A running fake server. */
@@ -59,7 +68,15 @@ export interface FakeOpenAiServer {
   close(): Promise<void>;
 }
 
-function completion(model: string, content: string | null, finish: string, refusal?: string) {
+const DEFAULT_USAGE: FakeUsage = { prompt_tokens: 100, completion_tokens: 200 };
+
+function completion(
+  model: string,
+  content: string | null,
+  finish: string,
+  refusal?: string,
+  usage: FakeUsage = DEFAULT_USAGE,
+) {
   return {
     id: `chatcmpl-fake-${Date.now()}`,
     object: 'chat.completion',
@@ -73,7 +90,7 @@ function completion(model: string, content: string | null, finish: string, refus
         logprobs: null,
       },
     ],
-    usage: { prompt_tokens: 100, completion_tokens: 200, total_tokens: 300 },
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
   };
 }
 
@@ -149,7 +166,7 @@ export async function startFakeOpenAiServer(
           errorBody(400, `response_format type ${format} is not supported`, 'response_format'),
         );
       }
-      const reply = queue.shift();
+      const reply = queue.shift() ?? options.fallback?.(body);
       if (!reply) return send(res, 500, errorBody(500, 'fake server: no scripted reply left'));
       if ('hang' in reply) return; // the client times out; close() destroys the socket
       const model = String(body?.model ?? 'fake-model');
@@ -163,8 +180,16 @@ export async function startFakeOpenAiServer(
         if ('refusal' in reply)
           return send(res, 200, completion(model, null, 'stop', reply.refusal));
         if ('plan' in reply)
-          return send(res, 200, completion(model, JSON.stringify(reply.plan), 'stop'));
-        return send(res, 200, completion(model, reply.content, reply.finishReason ?? 'stop'));
+          return send(
+            res,
+            200,
+            completion(model, JSON.stringify(reply.plan), 'stop', undefined, reply.usage),
+          );
+        return send(
+          res,
+          200,
+          completion(model, reply.content, reply.finishReason ?? 'stop', undefined, reply.usage),
+        );
       };
       if (!reply.delayMs) return answer();
       const timer = setTimeout(() => {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { armExecuteRequestSchema } from '../../shared/arm';
 import { createHttpApp, type HttpApp } from '../../http/create-http-app';
 import { parseOrThrow } from '../../http/validate';
+import { remainingGrant } from '../common/grant';
 import type { Llm } from '../common/llm-client';
 import { armMode, type ArmDescriptor } from './arm-handler';
 
@@ -42,7 +43,8 @@ export function createArmApp({ arm, logger, llm }: ArmAppOptions): HttpApp {
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const result = await arm.handler(body, { llm, signal: abort.signal });
+    const grant = remainingGrant(body.budget_left);
+    const result = await arm.handler(body, { llm, signal: abort.signal, grant });
     res.json(result);
   });
   http.finish();

@@ -1,4 +1,5 @@
 import type { ArmExecuteResponse } from '../../shared/arm';
+import type { Grant } from '../../shared/budget';
 import type { PlanStep } from '../../shared/plan';
 import type { ReadyReport } from '../../http/create-http-app';
 import type { Llm } from '../common/llm-client';
@@ -12,10 +13,18 @@ export interface ArmRequest {
   budget_left: { cost_usd: number; tokens: number; seconds: number };
 }
 
-/** What a handler may use: the LLM when one is configured, and the request's abort signal. */
+/**
+ * What a handler may use: the LLM when one is configured, the request's abort signal, and what
+ * is left of the request's grant for model calls.
+ */
 export interface ArmContext {
   llm?: Llm;
   signal: AbortSignal;
+  /**
+   * The tokens and USD of `budget_left`, a strict cap on the request's model calls: each call
+   * is sized to fit it and charged to it (see `callLlm`). Tools and offline answers ignore it.
+   */
+  grant: Grant;
 }
 
 /** An arm's behaviour: one step in, one result out. */

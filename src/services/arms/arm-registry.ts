@@ -1,4 +1,4 @@
-import type { ServiceArm } from '../../config';
+import type { ServiceArm } from '../../shared/arm';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { ArmDescriptor } from './arm-handler';
 import type { ExecutorSettings } from './executor/executor-tools';

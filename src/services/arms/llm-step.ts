@@ -1,7 +1,7 @@
 import type { ArmExecuteResponse } from '../../shared/arm';
 import type { Llm } from '../common/llm-client';
 import { callLlm } from '../common/call-llm';
-import type { ArmRequest } from './arm-handler';
+import type { ArmContext, ArmRequest } from './arm-handler';
 
 /** Renders a step, its goal and its inputs as the user message of an arm's LLM call. */
 export function describeStep(request: ArmRequest): string {
@@ -21,20 +21,24 @@ export function describeStep(request: ArmRequest): string {
     .join('\n\n');
 }
 
-/** Runs a step through the LLM with an arm-specific system prompt. */
+/** Completion tokens a step's answer may take at most, grant permitting. */
+const MAX_COMPLETION_TOKENS = 2_000;
+
+/** Runs a step through the LLM with an arm-specific system prompt, within the request's grant. */
 export async function llmStep(
   llm: Llm,
   systemPrompt: string,
   request: ArmRequest,
-  signal: AbortSignal,
+  { signal, grant }: Pick<ArmContext, 'signal' | 'grant'>,
 ): Promise<ArmExecuteResponse> {
   const answer = await callLlm(llm, {
     messages: [
       { role: 'system', content: systemPrompt },
       { role: 'user', content: describeStep(request) },
     ],
-    maxTokens: Math.max(64, Math.min(2_000, request.budget_left.tokens)),
+    maxTokens: MAX_COMPLETION_TOKENS,
     signal,
+    grant,
   });
   return {
     output: answer.text,

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { priceOf, type ModelPrice } from '../../config/pricing';
+import { priceOf, type ModelPrice } from '../../shared/model-cost';
 
 /** How to reach an OpenAI-compatible endpoint; no key means offline mode. */
 export interface LlmSettings {

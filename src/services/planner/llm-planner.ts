@@ -2,8 +2,12 @@ import type { Logger } from 'pino';
 import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { APIError } from 'openai';
+import { costOf } from '../../shared/model-cost';
 import { AppError } from '../../http/app-error';
+import { type Grant } from '../../shared/budget';
+import { completionTokensWithin, estimatePromptTokens } from '../../shared/model-cost';
 import type { PlanRequest } from '../../shared/plan';
+import { budgetInsufficient, chargeGrant, remainingGrant, shortfall } from '../common/grant';
 import type { Llm } from '../common/llm-client';
 import { isResponseFormatUnsupported, llmErrorToAppError, llmFailureKind } from './llm-errors';
 import { llmPlanSchema, parseLlmPlan } from './llm-plan-schema';
@@ -36,14 +40,22 @@ export interface LlmPlannerOptions {
   probeTimeoutMs?: number;
 }
 
+/**
+ * Completion tokens one planning call may ask for when a grant caps the calls: room for a
+ * seven-step plan with its rationale and estimates.
+ */
+export const PLAN_MAX_COMPLETION_TOKENS = 4_000;
+
 /** Plans with a model, repairing invalid plans, and reports whether the model is reachable. */
 export interface LlmPlanner {
   model: string;
-  /** A valid plan, or PlanInvalidError after the allowed repairs, or an upstream AppError. */
-  plan(
-    request: PlanRequest,
-    call?: { signal?: AbortSignal; usage?: { tokens: number } },
-  ): Promise<PlanDraft>;
+  /**
+   * A valid plan, or PlanInvalidError after the allowed repairs (or when the request's grant
+   * cannot cover another repair), or an upstream AppError: `BUDGET_INSUFFICIENT` when the grant
+   * does not cover the first call. `usage` accumulates the tokens and cost of every model call,
+   * rejected plans included.
+   */
+  plan(request: PlanRequest, call?: { signal?: AbortSignal; usage?: Grant }): Promise<PlanDraft>;
   /** Whether the server answers (a cheap `GET /models`) and accepts the credentials. */
   probe(): Promise<{ ok: boolean; detail: string }>;
 }
@@ -68,11 +80,31 @@ export function createLlmPlanner(options: LlmPlannerOptions): LlmPlanner {
   const canStepDown = (options.structuredOutput ?? 'auto') === 'auto';
   const timeoutMs = options.timeoutMs ?? llm.client.timeout;
 
+  function responseFormat(request: PlanRequest) {
+    if (format === 'json_schema') {
+      return { response_format: zodResponseFormat(llmPlanSchema(request.arms), 'plan') };
+    }
+    if (format === 'json_object') return { response_format: { type: 'json_object' as const } };
+    return {};
+  }
+
+  /**
+   * The `max_tokens` of the next call within what is left of the grant, or what it needs. The
+   * prompt counts the response format too: a JSON schema goes with the messages and may be
+   * counted as prompt tokens. Stepping down to a simpler format only shrinks the prompt.
+   */
+  function fitCall(request: PlanRequest, messages: ChatCompletionMessageParam[], left: Grant) {
+    const sent = responseFormat(request).response_format;
+    const prompt = estimatePromptTokens(sent ? [...messages, { content: sent }] : messages);
+    return completionTokensWithin(left, prompt, llm.price, PLAN_MAX_COMPLETION_TOKENS);
+  }
+
   async function complete(
     request: PlanRequest,
     messages: ChatCompletionMessageParam[],
-    signal?: AbortSignal,
+    call: { signal?: AbortSignal; maxTokens?: number },
   ): Promise<ChatCompletion> {
+    const { signal, maxTokens } = call;
     for (;;) {
       const started = performance.now();
       // The planner owns the deadline (the client's own timer is set later as a backstop) so a
@@ -84,11 +116,8 @@ export function createLlmPlanner(options: LlmPlannerOptions): LlmPlanner {
             model: llm.model,
             messages,
             ...(temperature === null ? {} : { temperature }),
-            ...(format === 'json_schema'
-              ? { response_format: zodResponseFormat(llmPlanSchema(request.arms), 'plan') }
-              : format === 'json_object'
-                ? { response_format: { type: 'json_object' as const } }
-                : {}),
+            ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }),
+            ...responseFormat(request),
           },
           {
             signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
@@ -127,14 +156,35 @@ export function createLlmPlanner(options: LlmPlannerOptions): LlmPlanner {
 
     async plan(request, { signal, usage } = {}) {
       const messages = buildPlanMessages(request);
+      // What is left of the grant: every call is sized to fit it and charged to it.
+      const left = request.grant && remainingGrant(request.grant);
       let problems: string[] = [];
       for (let attempt = 1; attempt <= maxRepairs + 1; attempt += 1) {
-        if (attempt > 1) {
-          metrics?.repairs.inc();
-          messages.push(buildRepairMessage(problems));
+        if (attempt > 1) messages.push(buildRepairMessage(problems));
+        let maxTokens: number | undefined;
+        if (left) {
+          const fit = fitCall(request, messages, left);
+          if ('needed' in fit) {
+            if (attempt === 1) throw budgetInsufficient(left, fit.needed);
+            logger.info({ attempt }, 'planning grant ran out before a repair');
+            throw new PlanInvalidError(
+              [
+                `the planning grant ran out before a repair: ${shortfall(left, fit.needed)}`,
+                ...problems,
+              ],
+              attempt - 1,
+            );
+          }
+          maxTokens = fit.maxTokens;
         }
-        const completion = await complete(request, messages, signal);
-        if (usage) usage.tokens += completion.usage?.total_tokens ?? 0;
+        if (attempt > 1) metrics?.repairs.inc();
+        const completion = await complete(request, messages, { signal, maxTokens });
+        const used = usageOf(completion, llm.price);
+        if (usage) {
+          usage.tokens += used.tokens;
+          usage.cost_usd += used.cost_usd;
+        }
+        if (left) chargeGrant(left, used);
         const choice = completion.choices[0];
         if (choice?.message.refusal) {
           throw new AppError('UPSTREAM_REJECTED', 'The model refused to plan this task');
@@ -177,5 +227,15 @@ export function createLlmPlanner(options: LlmPlannerOptions): LlmPlanner {
         return { ok: false, detail: `model ${llm.model}: server unreachable` };
       }
     },
+  };
+}
+
+/** The tokens of one completion, and their cost at the model's prices. */
+function usageOf(completion: ChatCompletion, price: Llm['price']): Grant {
+  const promptTokens = completion.usage?.prompt_tokens ?? 0;
+  const completionTokens = completion.usage?.completion_tokens ?? 0;
+  return {
+    tokens: completion.usage?.total_tokens ?? promptTokens + completionTokens,
+    cost_usd: costOf(price, { promptTokens, completionTokens }),
   };
 }

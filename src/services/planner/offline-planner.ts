@@ -136,7 +136,7 @@ function resolveSteps(specs: readonly StepSpec[], available: readonly ArmName[])
 }
 
 /** Scales each estimate dimension down, where needed, so the plan claims at most 90% of it. */
-function fitBudget(steps: PlanStep[], budget: Budget): PlanStep[] {
+export function fitBudget(steps: PlanStep[], budget: Budget): PlanStep[] {
   const factor = (total: number, limit: number) =>
     total > limit * BUDGET_SHARE ? (limit * BUDGET_SHARE) / total : 1;
   const sum = (pick: (s: PlanStep) => number) => steps.reduce((a, s) => a + pick(s), 0);

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { PlanRequest, PlanResponse } from '../../shared/plan';
 
-/** A validated plan as it is cached: the response without its per-request `cache` field. */
-export type CachedPlan = Omit<PlanResponse, 'cache'>;
+/**
+ * A validated plan as it is cached: the response without its per-request fields, `cache` and
+ * `usage` (what the model calls of the request that planned it spent: a hit spends nothing).
+ */
+export type CachedPlan = Omit<PlanResponse, 'cache' | 'usage'>;
 
 /** Which entries to drop; an empty filter drops everything. */
 export interface PlanCacheFilter {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { armExecuteRequestSchema, ArmExecuteResponse } from '../../shared/arm';
 import { ARM_NAMES, type PlanRequest } from '../../shared/plan';
+import { remainingGrant } from '../common/grant';
 import type { Planner } from './planner';
 
 /** A validated `POST /execute` body. */
@@ -14,6 +15,7 @@ const SUB_PLAN_ARMS = ARM_NAMES.filter((arm) => arm !== 'planner');
  * a validated sub-plan (steps, rationale, estimates) within the task's remaining budget. The
  * budget left is turned into a plan budget; limits already spent become the smallest allowed
  * values, so the plan's estimates must shrink to fit them rather than fail validation outright.
+ * Its tokens and USD are also the grant the planning itself must keep within.
  */
 export async function planSubGoal(
   planner: Planner,
@@ -32,9 +34,9 @@ export async function planSubGoal(
       max_tokens: Math.min(10_000_000, Math.max(1, Math.floor(left.tokens))),
     },
     arms: [...SUB_PLAN_ARMS],
+    grant: remainingGrant(left),
   };
-  const usage = { tokens: 0 };
-  const plan = await planner.plan(planRequest, { signal, usage });
+  const plan = await planner.plan(planRequest, { signal });
   const outline = plan.steps.map((s) => `${s.id} ${s.arm}`).join(' → ');
   return {
     output: {
@@ -48,9 +50,9 @@ export async function planSubGoal(
     },
     summary: `Sub-plan of ${plan.steps.length} steps: ${outline}`,
     confidence: plan.confidence,
-    // The model's price is not known here, so a call that used tokens is charged at the step's
-    // own cost estimate; offline plans and cache hits cost nothing.
-    usage: { tokens: usage.tokens, cost_usd: usage.tokens > 0 ? step.estimated_cost_usd : 0 },
+    // What the planning's model calls spent, priced at the model's prices; offline plans and
+    // cache hits cost nothing.
+    usage: plan.usage,
     mode: planner.mode,
   };
 }

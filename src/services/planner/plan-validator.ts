@@ -1,4 +1,9 @@
-import { validatePlanSteps, type ArmName, type PlanStep } from '../../shared/plan';
+import {
+  validatePlanSteps,
+  validateRevisionSteps,
+  type ArmName,
+  type PlanStep,
+} from '../../shared/plan';
 import type { Budget } from '../../shared/task';
 import { ARM_REGISTRY, armRefusals } from './arm-registry';
 import { budgetProblems, totalEstimates } from './plan-estimates';
@@ -16,11 +21,32 @@ export interface PlanLimits {
  * something to check, and the estimates fit the budget. An empty list means valid.
  */
 export function validatePlan(steps: readonly PlanStep[], limits: PlanLimits): string[] {
-  const problems = validatePlanSteps(steps, limits.arms);
+  return [...validatePlanSteps(steps, limits.arms), ...plannerProblems(steps, limits)];
+}
+
+/**
+ * The same rules for a revision of a plan ({@link validateRevisionSteps}: 1-7 new steps that
+ * may also depend on the completed steps, whose ids they must not reuse), plus what only the
+ * planner knows. The budget is the revision's own. An empty list means valid.
+ */
+export function validateRevision(
+  steps: readonly PlanStep[],
+  completedIds: Iterable<string>,
+  limits: PlanLimits,
+): string[] {
+  return [
+    ...validateRevisionSteps(steps, completedIds, limits.arms),
+    ...plannerProblems(steps, limits),
+  ];
+}
+
+/** What only the planner checks: arm capabilities, inputs of checking arms, blank criteria, budget. */
+function plannerProblems(steps: readonly PlanStep[], limits: PlanLimits): string[] {
+  const problems: string[] = [];
   steps.forEach((step, index) => {
     const where = `steps[${index}] (${step.id})`;
     const capability = ARM_REGISTRY[step.arm];
-    if (!capability) return; // unknown names are reported by validatePlanSteps
+    if (!capability) return; // unknown names are reported by the structural rules
     for (const reason of armRefusals(step.arm, step.action)) {
       problems.push(`${where}: the ${step.arm} arm cannot do this: ${reason}`);
     }

@@ -3,11 +3,17 @@ import { AppError } from '../../http/app-error';
 import { createHttpApp, type HttpApp, type ReadyReport } from '../../http/create-http-app';
 import { parseOrThrow } from '../../http/validate';
 import { armExecuteRequestSchema } from '../../shared/arm';
-import { ARM_NAMES, PLAN_STEP_LIMITS, planRequestSchema } from '../../shared/plan';
+import {
+  ARM_NAMES,
+  PLAN_STEP_LIMITS,
+  planRequestSchema,
+  replanRequestSchema,
+} from '../../shared/plan';
 import { ARM_REGISTRY } from './arm-registry';
 import { PlanInvalidError } from './plan-invalid-error';
 import { createPlanner, type PlannerOptions } from './planner';
 import { planSubGoal } from './plan-sub-goal';
+import { replan } from './replan';
 import { createPlannerMetrics } from './planner-metrics';
 
 /** Options for the Planner Arm service: the planner core's, plus readiness caching. */
@@ -47,9 +53,10 @@ function planInvalidToAppError(err: unknown): unknown {
 
 /**
  * The Planner Arm: `POST /plan` turns a goal into a validated 3-7 step plan (from the cache,
- * the model with bounded repair, or the offline planner); `POST /execute` runs a `planner`-arm
- * step by planning its sub-goal; `GET /capabilities` says what it can plan with;
- * `POST /cache/invalidate` drops cached plans; plus `/health`, `/ready`, `/metrics`.
+ * the model with bounded repair, or the offline planner); `POST /replan` revises a plan for the
+ * work that remains after a failure; `POST /execute` runs a `planner`-arm step by planning its
+ * sub-goal; `GET /capabilities` says what it can plan with; `POST /cache/invalidate` drops
+ * cached plans; plus `/health`, `/ready`, `/metrics`.
  */
 export function createPlannerApp(options: PlannerAppOptions): HttpApp {
   const { logger } = options;
@@ -86,6 +93,20 @@ export function createPlannerApp(options: PlannerAppOptions): HttpApp {
     });
     try {
       res.json(await planner.plan(request, { signal: abort.signal }));
+    } catch (err) {
+      throw planInvalidToAppError(err);
+    }
+  });
+
+  // A revision of a plan for the remaining work, after a step failed or a verdict did not pass.
+  app.post('/replan', async (req, res) => {
+    const request = parseOrThrow(replanRequestSchema, req.body);
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    try {
+      res.json(await replan(planner, request, { signal: abort.signal }));
     } catch (err) {
       throw planInvalidToAppError(err);
     }

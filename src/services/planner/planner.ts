@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Grant } from '../../shared/budget';
 import type { PlanRequest, PlanResponse } from '../../shared/plan';
 import type { Llm } from '../common/llm-client';
 import { createLlmPlanner, type LlmPlanner, type StructuredOutputMode } from './llm-planner';
@@ -11,6 +12,9 @@ import { PlanInvalidError } from './plan-invalid-error';
 import { validatePlan } from './plan-validator';
 import type { PlannerMetrics } from './planner-metrics';
 import { PROMPT_VERSION } from './planner-prompt';
+
+/** What a cache hit and the offline planner spend on models. */
+const NOTHING_SPENT: Readonly<Grant> = { tokens: 0, cost_usd: 0 };
 
 /** Default time a cached plan stays valid: one day. */
 export const DEFAULT_CACHE_TTL_SECONDS = 86_400;
@@ -37,7 +41,10 @@ export interface PlannerOptions {
 export interface PlanCallOptions {
   /** Aborts the model call, e.g. when the caller disconnected. */
   signal?: AbortSignal;
-  /** Accumulates the model tokens this call used (0 for the offline planner and cache hits). */
+  /**
+   * Accumulates the model tokens this call used, failed attempts included (0 for the offline
+   * planner and cache hits). A plan's own `usage` says the tokens and their cost.
+   */
   usage?: { tokens: number };
 }
 
@@ -46,7 +53,10 @@ export interface Planner {
   mode: 'llm' | 'offline';
   model: string;
   promptVersion: string;
-  /** A plan that passed validation for this request, or PlanInvalidError / an AppError. */
+  /**
+   * A plan that passed validation for this request, with what its model calls spent, or
+   * PlanInvalidError / an AppError (`BUDGET_INSUFFICIENT` when `request.grant` is too small).
+   */
   plan(request: PlanRequest, options?: PlanCallOptions): Promise<PlanResponse>;
   /** Drops cached plans; returns how many. */
   invalidate(filter: PlanCacheFilter): Promise<number>;
@@ -92,7 +102,10 @@ export function createPlanner(options: PlannerOptions): Planner {
     }
   }
 
-  async function draft(request: PlanRequest, call: PlanCallOptions): Promise<PlanDraft> {
+  async function draft(
+    request: PlanRequest,
+    call: { signal?: AbortSignal; usage: Grant },
+  ): Promise<PlanDraft> {
     if (llmPlanner) return llmPlanner.plan(request, call);
     const offline = planOffline(request);
     const problems = validatePlan(offline.steps, request);
@@ -114,18 +127,22 @@ export function createPlanner(options: PlannerOptions): Planner {
         metrics?.cacheHits.inc();
         metrics?.plans.inc({ source: 'cache', outcome: 'valid' });
         metrics?.planSeconds.observe({ source: 'cache' }, (performance.now() - started) / 1e3);
-        return { ...cached, cache: { hit: true, key } };
+        // What the request that planned it spent is not spent again.
+        return { ...cached, cache: { hit: true, key }, usage: { ...NOTHING_SPENT } };
       }
       metrics?.cacheMisses.inc();
+      const usage = { ...NOTHING_SPENT };
       let plan: PlanDraft;
       try {
-        plan = await draft(request, call);
+        plan = await draft(request, { signal: call.signal, usage });
       } catch (err) {
         metrics?.plans.inc({
           source,
           outcome: err instanceof PlanInvalidError ? 'invalid' : 'error',
         });
         throw err;
+      } finally {
+        if (call.usage) call.usage.tokens += usage.tokens;
       }
       const response: CachedPlan = {
         ...plan,
@@ -140,7 +157,7 @@ export function createPlanner(options: PlannerOptions): Planner {
       }
       metrics?.plans.inc({ source, outcome: 'valid' });
       metrics?.planSeconds.observe({ source }, (performance.now() - started) / 1e3);
-      return { ...response, cache: { hit: false, key } };
+      return { ...response, cache: { hit: false, key }, usage };
     },
 
     invalidate: (filter) => cache.invalidate(filter),

@@ -10,7 +10,7 @@ export interface PostgresPlanCacheOptions {
   purgeEveryMs?: number;
 }
 
-const cachedPlanSchema = planResponseSchema.omit({ cache: true });
+const cachedPlanSchema = planResponseSchema.omit({ cache: true, usage: true });
 
 /**
  * The plan cache in PostgreSQL (table `plan_cache`): shared by every planner process and kept

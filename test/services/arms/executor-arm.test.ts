@@ -6,6 +6,8 @@ import request from 'supertest';
 import { createArmApp } from '../../../src/services/arms/arm-app';
 import { createExecutorArm } from '../../../src/services/arms/handlers/executor';
 import { createLlm } from '../../../src/services/common/llm-client';
+import { budgetInsufficientBodySchema } from '../../../src/shared/budget';
+import { estimatePromptTokens } from '../../../src/shared/model-cost';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fake-openai-server';
 import { stepRequest } from './step-request';
 
@@ -226,5 +228,64 @@ describe('with an LLM, the model picks the tool', () => {
     fake.enqueue({ status: 503 });
     const res = await execute(withLlm, 'Work out 2 + 2.');
     expect(res.status).toBe(503);
+  });
+});
+
+describe('the request’s budget_left is a strict cap on its model calls', () => {
+  const ZERO = { tokens: 0, cost_usd: 0, seconds: 0 };
+  const withGrant = (action: string, grant: { tokens: number; cost_usd: number }) =>
+    request(withLlm)
+      .post('/execute')
+      .send({ ...stepRequest({ action }), budget_left: { ...grant, seconds: 300 } });
+
+  test('each call’s max_tokens is what the one grant leaves after its prompt', async () => {
+    // Small enough to bind the 600-token cap of a pick, even after the first call's 100 tokens.
+    const granted = 700;
+    fake.enqueue({
+      content: 'I would use the calculator.',
+      usage: { prompt_tokens: 60, completion_tokens: 40 },
+    });
+    fake.enqueue({ plan: { tool: 'calc', expression: '2 + 2' } });
+    const res = await withGrant('Work out two plus two.', { tokens: granted, cost_usd: 1 });
+    expect(res.status).toBe(200);
+    expect(res.body.usage.tokens).toBe(400);
+    const [first, repair] = fake.completions().map((r) => r.body!);
+    expect(first!.max_tokens).toBeLessThan(600);
+    expect(first!.max_tokens).toBe(granted - estimatePromptTokens(first!.messages!));
+    // The repair draws on what the first call left.
+    expect(repair!.max_tokens).toBe(granted - 100 - estimatePromptTokens(repair!.messages!));
+  });
+
+  test('a grant too small for any call is refused with 402 and what is needed', async () => {
+    const res = await withGrant('Work out two plus two.', { tokens: 100, cost_usd: 1 });
+    expect(res.status).toBe(402);
+    expect(budgetInsufficientBodySchema.parse(res.body).error.needed.tokens).toBeGreaterThan(100);
+    expect(fake.completions()).toHaveLength(0);
+  });
+
+  test('a repair the rest of the grant cannot cover is refused without asking the model', async () => {
+    fake.enqueue({
+      content: 'I would use the calculator.',
+      usage: { prompt_tokens: 400, completion_tokens: 1_000 },
+    });
+    const res = await withGrant('Work out two plus two.', { tokens: 1_500, cost_usd: 1 });
+    expect(res.status).toBe(402);
+    expect(res.body.error.code).toBe('BUDGET_INSUFFICIENT');
+    expect(fake.completions()).toHaveLength(1);
+  });
+
+  test('tool and offline steps spend nothing, so they run on an empty grant', async () => {
+    const empty = { ...stepRequest({ action: 'calc: 6 * 7' }), budget_left: ZERO };
+    const tool = await request(withLlm).post('/execute').send(empty).expect(200);
+    expect(tool.body).toMatchObject({ mode: 'tool', usage: { tokens: 0, cost_usd: 0 } });
+    const offlineRes = await request(offline)
+      .post('/execute')
+      .send({ ...empty, step: { ...empty.step, action: 'Add up the totals.' } })
+      .expect(200);
+    expect(offlineRes.body).toMatchObject({ mode: 'offline', usage: { tokens: 0, cost_usd: 0 } });
+    // Even an overdrawn ledger (negative budget_left) does not stop free work.
+    const overdrawn = { ...empty, budget_left: { cost_usd: -0.5, tokens: -100, seconds: 0 } };
+    await request(offline).post('/execute').send(overdrawn).expect(200);
+    expect(fake.completions()).toHaveLength(0);
   });
 });

@@ -4,6 +4,8 @@ import request from 'supertest';
 import { createArmApp } from '../../../src/services/arms/arm-app';
 import { judgeArm } from '../../../src/services/arms/handlers/judge';
 import { createLlm } from '../../../src/services/common/llm-client';
+import { budgetInsufficientBodySchema } from '../../../src/shared/budget';
+import { estimatePromptTokens } from '../../../src/shared/model-cost';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fake-openai-server';
 import { stepRequest } from './step-request';
 
@@ -200,4 +202,53 @@ test('capabilities list the rules', async () => {
   expect(caps.body.rules.map((r: { name: string }) => r.name)).toEqual(
     expect.arrayContaining(['non-empty', 'valid-json', 'contains', 'count', 'number-between']),
   );
+});
+
+describe('within the request’s grant (budget_left)', () => {
+  const judgeWithin = (
+    app: Express,
+    criteria: string[],
+    grant: { tokens: number; cost_usd: number },
+  ) =>
+    request(app)
+      .post('/execute')
+      .send({
+        ...stepRequest(
+          { action: 'Verify the summary.', arm: 'judge', acceptance_criteria: criteria },
+          { inputs: { s3: SUMMARY } },
+        ),
+        budget_left: { ...grant, seconds: 60 },
+      });
+
+  test('the model call’s max_tokens is what the grant leaves after the prompt', async () => {
+    fake.enqueue({ plan: { verdicts: [{ criterion: 1, verdict: 'pass', detail: 'ok' }] } });
+    const res = await judgeWithin(withLlm, ['The summary is accurate'], {
+      tokens: 300,
+      cost_usd: 1,
+    });
+    expect(res.status).toBe(200);
+    const [sent] = fake.completions();
+    expect(sent!.body!.max_tokens).toBe(300 - estimatePromptTokens(sent!.body!.messages!));
+  });
+
+  test('a grant too small for the call is refused with 402 before the model is asked', async () => {
+    const res = await judgeWithin(withLlm, ['The summary is accurate'], {
+      tokens: 1_000,
+      cost_usd: 0.000_01,
+    });
+    expect(res.status).toBe(402);
+    const { error } = budgetInsufficientBodySchema.parse(res.body);
+    expect(error.needed.cost_usd).toBeGreaterThan(0.000_01);
+    expect(error.message).toMatch(/needs at least/);
+    expect(fake.completions()).toHaveLength(0);
+  });
+
+  test('rules alone spend nothing: the judge runs on an empty grant', async () => {
+    const empty = { tokens: 0, cost_usd: 0 };
+    const ruled = await judgeWithin(withLlm, ['summary is non-empty'], empty).expect(200);
+    expect(ruled.body).toMatchObject({ mode: 'tool', usage: { tokens: 0, cost_usd: 0 } });
+    const offlineRes = await judgeWithin(offline, ['The summary is accurate'], empty).expect(200);
+    expect(offlineRes.body).toMatchObject({ mode: 'offline', usage: { tokens: 0, cost_usd: 0 } });
+    expect(fake.completions()).toHaveLength(0);
+  });
 });

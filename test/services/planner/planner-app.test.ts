@@ -35,6 +35,27 @@ describe('planner app (offline)', () => {
     expect(plan.total_estimates.tokens).toBeLessThanOrEqual(budget.max_tokens);
   });
 
+  it('spends nothing on models, so it plans on an empty grant and reports 0 usage', async () => {
+    const body = {
+      goal: 'Summarise the history of the printing press',
+      budget,
+      grant: { tokens: 0, cost_usd: 0 },
+    };
+    const first = await request(app).post('/plan').send(body).expect(200);
+    expect(first.body).toMatchObject({ cache: { hit: false }, usage: { tokens: 0, cost_usd: 0 } });
+    const hit = await request(app).post('/plan').send(body).expect(200);
+    expect(hit.body).toMatchObject({ cache: { hit: true }, usage: { tokens: 0, cost_usd: 0 } });
+  });
+
+  it('names the bad field of an invalid grant', async () => {
+    const res = await request(app)
+      .post('/plan')
+      .send({ goal: 'Plan a trip', budget, grant: { tokens: 1.5, cost_usd: -1 } })
+      .expect(400);
+    const fields = res.body.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['grant.tokens', 'grant.cost_usd']));
+  });
+
   it('answers a repeated goal from the cache, and counts hits and misses in /metrics', async () => {
     const body = { goal: 'Write a Python function that parses ISO 8601 dates', budget };
     const first = await request(app).post('/plan').send(body).expect(200);

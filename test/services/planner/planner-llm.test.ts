@@ -1,12 +1,19 @@
 import pino from 'pino';
 import request from 'supertest';
 import { createLlm } from '../../../src/services/common/llm-client';
+import { PLAN_MAX_COMPLETION_TOKENS } from '../../../src/services/planner/llm-planner';
 import {
   createPlannerApp,
   type PlannerAppOptions,
 } from '../../../src/services/planner/planner-app';
+import { budgetInsufficientBodySchema } from '../../../src/shared/budget';
+import { estimatePromptTokens } from '../../../src/shared/model-cost';
 import { planResponseSchema } from '../../../src/shared/plan';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fake-openai-server';
+import {
+  startFakeOpenAiServer,
+  type FakeOpenAiServer,
+  type RecordedRequest,
+} from '../../support/fake-openai-server';
 
 const logger = pino({ level: 'silent' });
 const budget = { max_cost_usd: 1, max_time_seconds: 300, max_tokens: 20_000 };
@@ -32,6 +39,14 @@ const validPlan = {
   confidence: 0.8,
   complexity: 'simple',
 };
+/** The fake server reports 100 prompt + 200 completion tokens a call; 'fake-model' is priced
+ * on the safe side, 0.01 and 0.03 USD per 1k, so a call costs $0.007. */
+const CALL = { tokens: 300, cost_usd: 0.1 * 0.01 + 0.2 * 0.03 };
+
+/** A recorded call's prompt as the planner estimates it: the messages and the response format. */
+const promptOf = (sent: RecordedRequest | undefined) =>
+  estimatePromptTokens([...(sent?.body?.messages ?? []), { content: sent?.body?.response_format }]);
+
 const forwardDependency = {
   ...validPlan,
   steps: [step('s1', 'retriever', ['s2']), step('s2', 'coder'), step('s3', 'judge', ['s2'])],
@@ -221,11 +236,94 @@ describe('planner app with an OpenAI-compatible server', () => {
         budget_left: { cost_usd: 0.5, tokens: 10_000, seconds: 200 },
       })
       .expect(200);
-    // The fake server reports 300 tokens per completion; two calls were made.
-    expect(res.body).toMatchObject({ mode: 'llm', usage: { tokens: 600, cost_usd: 0.02 } });
+    // Two calls were made, and their real cost is reported, not the step's estimate.
+    expect(res.body).toMatchObject({ mode: 'llm', usage: { tokens: 600 } });
+    expect(res.body.usage.cost_usd).toBeCloseTo(2 * CALL.cost_usd, 10);
+    // budget_left is the planning's grant: the calls were capped.
+    expect(fake.completions()[0]?.body?.max_tokens).toBe(PLAN_MAX_COMPLETION_TOKENS);
     const sent = JSON.stringify(fake.completions()[0]?.body?.messages);
     expect(sent).toContain('Break the explanation into sections');
     expect(sent).not.toMatch(/- planner:/);
+  });
+
+  it('refuses a planner-arm step whose budget_left cannot cover planning (402)', async () => {
+    fake.enqueue({ plan: validPlan });
+    const res = await request(appWith())
+      .post('/execute')
+      .send({
+        task_id: 't1',
+        goal: task.goal,
+        step: step('s2', 'planner', [], 'Break the explanation into sections'),
+        budget_left: { cost_usd: 0.5, tokens: 200, seconds: 200 },
+      })
+      .expect(402);
+    expect(budgetInsufficientBodySchema.parse(res.body).error.needed.tokens).toBeGreaterThan(200);
+    expect(fake.completions()).toHaveLength(0);
+  });
+
+  it('reports the tokens and cost of all its model calls, repairs included', async () => {
+    fake.enqueue({ plan: forwardDependency }, { plan: validPlan });
+    const res = await request(appWith()).post('/plan').send(task).expect(200);
+    const plan = planResponseSchema.parse(res.body);
+    expect(plan.usage.tokens).toBe(2 * CALL.tokens);
+    expect(plan.usage.cost_usd).toBeCloseTo(2 * CALL.cost_usd, 10);
+    // Without a grant, the calls are not capped.
+    expect(fake.completions().map((c) => c.body?.max_tokens)).toEqual([undefined, undefined]);
+  });
+
+  it('reports nothing spent for a cache hit', async () => {
+    fake.enqueue({ plan: validPlan });
+    const app = appWith();
+    const first = await request(app).post('/plan').send(task).expect(200);
+    expect(first.body.usage).toEqual({ tokens: CALL.tokens, cost_usd: CALL.cost_usd });
+    const hit = await request(app).post('/plan').send(task).expect(200);
+    expect(hit.body).toMatchObject({ cache: { hit: true }, usage: { tokens: 0, cost_usd: 0 } });
+    expect(fake.completions()).toHaveLength(1);
+  });
+
+  it('with a grant, sizes each call to what is left of it after the prompt', async () => {
+    const grant = { tokens: 3_000, cost_usd: 1 };
+    fake.enqueue({ plan: forwardDependency }, { plan: validPlan });
+    const res = await request(appWith())
+      .post('/plan')
+      .send({ ...task, grant })
+      .expect(200);
+    expect(res.body.usage.tokens).toBe(2 * CALL.tokens);
+    const [first, repair] = fake.completions();
+    expect(first?.body?.max_tokens).toBeLessThan(PLAN_MAX_COMPLETION_TOKENS);
+    expect(first?.body?.max_tokens).toBe(grant.tokens - promptOf(first));
+    // The repair draws on what the first call left.
+    expect(repair?.body?.max_tokens).toBe(grant.tokens - CALL.tokens - promptOf(repair));
+  });
+
+  it('refuses a grant too small for the first call with 402, before calling the model', async () => {
+    fake.enqueue({ plan: validPlan });
+    const res = await request(appWith())
+      .post('/plan')
+      .send({ ...task, grant: { tokens: 1_000, cost_usd: 1 } })
+      .expect(402);
+    const { error } = budgetInsufficientBodySchema.parse(res.body);
+    expect(error.needed.tokens).toBeGreaterThan(1_000);
+    expect(error.message).toMatch(/only 1000 tokens/);
+    expect(fake.completions()).toHaveLength(0);
+  });
+
+  it('stops repairing when the grant cannot cover another call', async () => {
+    fake.enqueue({ plan: forwardDependency }, { plan: validPlan });
+    const res = await request(appWith())
+      .post('/plan')
+      .send({ ...task, grant: { tokens: 1_300, cost_usd: 1 } })
+      .expect(422);
+    expect(fake.completions()).toHaveLength(1);
+    expect(res.body.error.code).toBe('PLAN_INVALID');
+    expect(res.body.error.message).toMatch(
+      /^No valid plan after 1 attempt: the planning grant ran out before a repair/,
+    );
+    expect(res.body.error.details).toEqual(
+      expect.arrayContaining([
+        { field: 'plan', message: expect.stringContaining('is not an earlier step') },
+      ]),
+    );
   });
 
   it('reports ready when the server answers and not ready when it rejects the key', async () => {

@@ -3,7 +3,7 @@ import type { ArmExecuteResponse } from '../../../shared/arm';
 import { AppError } from '../../../http/app-error';
 import { callLlm } from '../../common/call-llm';
 import type { Llm } from '../../common/llm-client';
-import type { ArmRequest } from '../arm-handler';
+import type { ArmContext, ArmRequest } from '../arm-handler';
 import { describeStep } from '../llm-step';
 import { summariseToolResult, type ExecutorTools } from './executor-tools';
 import { toolCallSchema, type ToolCall } from './tool-call';
@@ -16,6 +16,9 @@ const choiceSchema = z.union([
 
 /** Model calls per step at most: the first choice, and one repair after a refusal or error. */
 const MAX_ATTEMPTS = 2;
+
+/** Completion tokens of one pick at most, grant permitting. */
+const MAX_COMPLETION_TOKENS = 600;
 
 /** Characters of each input the model sees; a transform reads the full input, not this. */
 const INPUT_PREVIEW_CHARS = 4_000;
@@ -68,12 +71,13 @@ function parseChoice(
  * Lets the model pick the tool and its arguments (JSON mode), validates the pick with zod and
  * runs it; nothing outside the three tools can run. A malformed pick, or a tool refusing the
  * arguments (bad expression, host not allowed), goes back to the model once with the reason.
+ * Both calls draw on the request's one grant; a repair it cannot cover is refused (402).
  */
 export async function runWithLlmChoice(
   llm: Llm,
   tools: ExecutorTools,
   request: ArmRequest,
-  signal: AbortSignal,
+  { signal, grant }: Pick<ArmContext, 'signal' | 'grant'>,
 ): Promise<ArmExecuteResponse> {
   const messages: Parameters<typeof callLlm>[1]['messages'] = [
     { role: 'system', content: systemPrompt(tools) },
@@ -84,8 +88,9 @@ export async function runWithLlmChoice(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const answer = await callLlm(llm, {
       messages,
-      maxTokens: Math.max(64, Math.min(600, request.budget_left.tokens)),
+      maxTokens: MAX_COMPLETION_TOKENS,
       signal,
+      grant,
       json: true,
     });
     usage.tokens += answer.tokens;

@@ -11,8 +11,8 @@ export const coderArm: ArmDescriptor = {
   name: 'coder',
   capabilities: ['code-generation', 'code-review', 'code-explanation', 'debugging'],
   cost_tier: 'medium',
-  handler: async (request, { llm, signal }) =>
-    llm
-      ? llmStep(llm, SYSTEM_PROMPT, request, signal)
+  handler: async (request, ctx) =>
+    ctx.llm
+      ? llmStep(ctx.llm, SYSTEM_PROMPT, request, ctx)
       : offlineAnswer('coder', request, 'write any code'),
 };

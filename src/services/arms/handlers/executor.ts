@@ -40,7 +40,8 @@ export function createExecutorArm(settings: ExecutorSettings = {}): ArmDescripto
     cost_tier: 'low',
     mode: (llm) => (llm ? 'llm' : 'tool'),
     details: { ...tools.describe(), tool_forms: TOOL_FORMS },
-    handler: async (request, { llm, signal }) => {
+    handler: async (request, ctx) => {
+      const { llm, signal } = ctx;
       const named = findToolCall(request.step.action);
       if (named?.found === false) {
         throw new AppError('VALIDATION_FAILED', `executor: ${named.problem}`);
@@ -55,7 +56,7 @@ export function createExecutorArm(settings: ExecutorSettings = {}): ArmDescripto
           mode: 'tool',
         };
       }
-      if (llm) return runWithLlmChoice(llm, tools, request, signal);
+      if (llm) return runWithLlmChoice(llm, tools, request, ctx);
       return offlineAnswer(
         'executor',
         request,

@@ -42,7 +42,8 @@ export const judgeArm: ArmDescriptor = {
   details: {
     rules: CRITERION_RULES.map((r) => ({ name: r.name, example: r.example })),
   },
-  handler: async (request, { llm, signal }): Promise<ArmExecuteResponse> => {
+  handler: async (request, ctx): Promise<ArmExecuteResponse> => {
+    const { llm } = ctx;
     const verdicts = judgeByRules(request);
     const open = verdicts.filter((v) => v.method === 'none');
     const usage = { tokens: 0, cost_usd: 0 };
@@ -51,7 +52,7 @@ export const judgeArm: ArmDescriptor = {
         llm,
         request,
         open.map((v) => v.criterion),
-        signal,
+        ctx,
       );
       open.forEach((v, i) => {
         Object.assign(v, { method: 'llm', ...answer.verdicts[i] });

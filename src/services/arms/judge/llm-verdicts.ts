@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { callLlm } from '../../common/call-llm';
 import type { Llm } from '../../common/llm-client';
-import type { ArmRequest } from '../arm-handler';
+import type { ArmContext, ArmRequest } from '../arm-handler';
 
 /** The model's verdict on one criterion. */
 export interface LlmVerdict {
@@ -48,13 +48,14 @@ function renderInputs(inputs: Record<string, unknown>): string {
 /**
  * One model call for every criterion the rules left open. Verdicts are read with zod; a
  * criterion the model skipped, or a reply that cannot be read, stays `unverified` (never a
- * guessed pass). Upstream failures propagate as the `AppError`s of `callLlm`.
+ * guessed pass). The call keeps within the request's grant. Upstream failures and a grant too
+ * small for the call propagate as the `AppError`s of `callLlm`.
  */
 export async function judgeWithLlm(
   llm: Llm,
   request: ArmRequest,
   criteria: readonly string[],
-  signal: AbortSignal,
+  { signal, grant }: Pick<ArmContext, 'signal' | 'grant'>,
 ): Promise<{ verdicts: LlmVerdict[]; tokens: number; costUsd: number }> {
   const user = [
     `Overall goal: ${request.goal}`,
@@ -67,8 +68,10 @@ export async function judgeWithLlm(
       { role: 'system', content: SYSTEM_PROMPT },
       { role: 'user', content: user },
     ],
-    maxTokens: Math.max(64, Math.min(200 + 120 * criteria.length, request.budget_left.tokens)),
+    // Room for a sentence of evidence per criterion.
+    maxTokens: 200 + 120 * criteria.length,
     signal,
+    grant,
     json: true,
   });
   const unreadable = (why: string): LlmVerdict[] =>
