@@ -5,6 +5,7 @@ import { createActivities } from './activities';
 import { createArmRouter } from './activities/arm-router';
 import { ConfigError, loadConfig, type Config } from './config';
 import { armActivityLimits } from './config/arms';
+import { priceOf } from './shared/model-cost';
 import { openDatabase, type Database } from './db/database';
 import { listenForTaskChanges } from './db/task-changes';
 import { createLogger } from './observability/logger';
@@ -168,6 +169,7 @@ async function serveApi(
     searchAttributes: temporal.searchAttributes,
     armLimits: armActivityLimits(config.services.arms),
     approvalAboveUsd: config.api.approvalAboveUsd,
+    llmPrice: priceOf(config.llm.prices, config.llm.model),
   });
   api.starter.start();
   stoppers.push(() => api.starter.stop());

@@ -76,10 +76,35 @@ export function createProjectionActivities(prisma: PrismaClient) {
       seq?: number;
       /** Steps still `waiting` end with this state (a run that stops early leaves none waiting). */
       endWaitingSteps?: 'cancelled' | 'skipped';
+      /**
+       * Runs with a budget ledger: the budget's limits (extensions included), what planning has
+       * spent, and what it has reserved while it runs.
+       */
+      ledger?: {
+        maxCostUsd: number;
+        maxTokens: number;
+        maxTimeSeconds: number;
+        planningTokens: number;
+        planningCostUsd: number;
+        reservedTokens: number;
+        reservedCostUsd: number;
+      };
     }): Promise<void> {
       const now = new Date();
+      const { ledger } = input;
       const data = {
         status: input.status,
+        ...(ledger
+          ? {
+              budgetMaxCostUsd: ledger.maxCostUsd,
+              budgetMaxTokens: ledger.maxTokens,
+              budgetMaxTimeSeconds: ledger.maxTimeSeconds,
+              planningTokens: ledger.planningTokens,
+              planningCostUsd: ledger.planningCostUsd,
+              reservedTokens: ledger.reservedTokens,
+              reservedCostUsd: ledger.reservedCostUsd,
+            }
+          : {}),
         runId: input.runId,
         error: toStorable(input.error),
         blockedReason: toStorable(input.blockedReason),
@@ -146,7 +171,10 @@ export function createProjectionActivities(prisma: PrismaClient) {
         error: toStorable(input.error),
         tokens: input.tokens,
         costUsd: input.costUsd,
-        ...(input.status === 'running' ? { startedAt: now } : {}),
+        // A step that is not running holds no reservation.
+        ...(input.status === 'running'
+          ? { startedAt: now }
+          : { reservedTokens: 0, reservedCostUsd: 0 }),
         ...(finished ? { completedAt: now } : {}),
       };
       const { taskId, stepId, attempt } = input;
@@ -172,8 +200,10 @@ export function createProjectionActivities(prisma: PrismaClient) {
       stepId: string;
       attempt: number;
       servedBy: string;
+      /** What the step has reserved from the task's budget (runs with a budget ledger). */
+      reserved?: { tokens: number; cost_usd: number };
     }): Promise<{ tokens: number; costUsd: number }> {
-      const { taskId, stepId, attempt, servedBy } = input;
+      const { taskId, stepId, attempt, servedBy, reserved } = input;
       const [row] = await prisma.planStep.updateManyAndReturn({
         where: {
           taskId,
@@ -188,6 +218,9 @@ export function createProjectionActivities(prisma: PrismaClient) {
           attempts: attempt,
           servedBy,
           completedAt: null,
+          ...(reserved
+            ? { reservedTokens: reserved.tokens, reservedCostUsd: reserved.cost_usd }
+            : {}),
           ...(attempt === 1 ? { startedAt: new Date() } : {}),
         },
         select: { tokens: true, costUsd: true },

@@ -9,6 +9,8 @@ import {
 } from '../shared/plan';
 import { reflexResponseSchema, type ReflexResponse } from '../shared/reflex';
 import { screeningReason } from '../shared/screening-reason';
+import type { Grant } from '../shared/budget';
+import { BUDGET_INSUFFICIENT_FAILURE } from '../shared/model-cost';
 import type { TaskSpec } from '../shared/task';
 import { withHeartbeats } from './heartbeat';
 import type { ArmRouter, ArmTarget } from './arm-router';
@@ -48,7 +50,17 @@ export interface StepInput {
   step: PlanStep;
   /** Outputs of the steps it depends on (inline or by reference). */
   inputs: Record<string, unknown>;
+  /**
+   * What the step may spend on models. For runs with a budget ledger this is the step's grant,
+   * shared by all the activity's attempts, and `spentBefore` is set.
+   */
   budgetLeft: { cost_usd: number; tokens: number; seconds: number };
+  /**
+   * What the ledger has already counted of this step's spending (runs with a budget ledger):
+   * what the step's rows show beyond it was spent by this activity's earlier attempts, and comes
+   * out of the grant.
+   */
+  spentBefore?: Grant;
 }
 
 /** How a step run by {@link createServiceActivities} `runStep` ended; already in the projection. */
@@ -149,6 +161,45 @@ export function createServiceActivities(
       }),
     );
 
+  /**
+   * Calls the arm. For a run with a budget ledger, the grant less what this activity's earlier
+   * attempts spent; an arm's refusal for want of budget leaves the step `waiting` and fails the
+   * activity for good with what the step needs and has spent, for the workflow's ledger.
+   */
+  const callArmWithinGrant = async (
+    target: ArmTarget,
+    input: StepInput,
+    before: { tokens: number; costUsd: number },
+    signal: AbortSignal,
+  ) => {
+    const { spentBefore } = input;
+    if (!spentBefore) return callArm(target, input, signal);
+    const left = {
+      ...input.budgetLeft,
+      tokens: Math.max(0, input.budgetLeft.tokens - (before.tokens - spentBefore.tokens)),
+      cost_usd: Math.max(0, input.budgetLeft.cost_usd - (before.costUsd - spentBefore.cost_usd)),
+    };
+    try {
+      return await callArm(target, { ...input, budgetLeft: left }, signal);
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure) || err.type !== BUDGET_INSUFFICIENT_FAILURE)
+        throw err;
+      const { taskId, step } = input;
+      const attempt = Context.current().info.attempt;
+      await projection.recordStepStatus({
+        taskId,
+        stepId: step.id,
+        attempt,
+        status: 'waiting',
+        error: `waiting for budget: ${err.message}`,
+      });
+      throw ApplicationFailure.nonRetryable(err.message, BUDGET_INSUFFICIENT_FAILURE, {
+        needed: err.details?.[0],
+        usage: { tokens: before.tokens, cost_usd: before.costUsd },
+      });
+    }
+  };
+
   return {
     /**
      * Screens everything the user wrote, field by field, so a redaction can be carried into
@@ -198,8 +249,12 @@ export function createServiceActivities(
     },
 
     /** Asks the Planner Arm for a plan and refuses one that breaks the plan rules. */
-    async planTask(input: { taskId: string; spec: TaskSpec }): Promise<PlanResponse> {
-      const { spec } = input;
+    async planTask(input: {
+      taskId: string;
+      spec: TaskSpec;
+      grant?: Grant;
+    }): Promise<PlanResponse> {
+      const { spec, grant } = input;
       const plan = await withHeartbeats((signal) =>
         postJson(
           http,
@@ -210,6 +265,7 @@ export function createServiceActivities(
             acceptance_criteria: spec.acceptance_criteria,
             context: spec.context,
             budget: spec.budget,
+            ...(grant ? { grant } : {}),
           },
           { service: 'Planner Arm', response: planResponseSchema, signal },
         ),
@@ -263,8 +319,9 @@ export function createServiceActivities(
           stepId,
           attempt,
           servedBy: target.name,
+          ...(input.spentBefore ? { reserved: input.budgetLeft } : {}),
         });
-        const answer = await callArm(target, input, signal);
+        const answer = await callArmWithinGrant(target, input, before, signal);
         // What the step has cost so far, this call and every earlier attempt's included.
         const usage = {
           tokens: before.tokens + answer.usage.tokens,

@@ -32,6 +32,8 @@ export interface ApiDeps {
   taskChanges?: TaskChanges;
   /** Plans estimated above this many USD wait for approval (`APPROVAL_ABOVE_USD`). */
   approvalAboveUsd?: number;
+  /** The configured model's price, for each task's budget ledger. */
+  llmPrice?: TaskWorkflowInput['llmPrice'];
   /** How often the starter looks for accepted tasks without a workflow (default 2 s). */
   startSweepIntervalMs?: number;
 }

@@ -4,6 +4,7 @@ import { ERROR_CODES } from '../http/app-error';
 import { submitTaskSchema, TASK_STATUSES } from '../shared/task';
 import { createDocumentSchema, listQuerySchema } from './documents-router';
 import {
+  budgetExtensionSchema,
   decisionBodySchema,
   resultsQuerySchema,
   submitHeadersSchema,
@@ -29,6 +30,7 @@ const links = z.object({
   resume: z.string(),
   approve: z.string(),
   reject: z.string(),
+  budget: z.string(),
 });
 
 const accepted = z
@@ -137,6 +139,12 @@ export function createOpenApiDocument() {
         '200',
         'Rejected',
         decisionBodySchema,
+      ),
+      '/tasks/{id}/budget': control(
+        'Add to a task’s budget; a task in `awaiting_budget` goes on (update `extendBudget`)',
+        '200',
+        'The new budget',
+        budgetExtensionSchema,
       ),
       '/documents': {
         post: {

@@ -11,6 +11,7 @@ export function taskLinks(id: string) {
     resume: `/tasks/${id}/resume`,
     approve: `/tasks/${id}/approve`,
     reject: `/tasks/${id}/reject`,
+    budget: `/tasks/${id}/budget`,
   };
 }
 
@@ -46,17 +47,32 @@ export function toTaskView(task: Task & { steps: Omit<PlanStep, 'output'>[] }) {
 }
 
 /**
- * What the task's steps have spent so far (every attempt's arm usage, as the steps record it),
- * and what is left of its token and cost budget (never below 0).
+ * The task's budget ledger as the projection has it: what planning and the steps have spent
+ * (every attempt's model usage), what planning and the running steps have reserved for calls in
+ * flight, and what is left of the token and cost budget after both (never below 0).
  */
-function usageOf(task: Task & { steps: Pick<PlanStep, 'tokens' | 'costUsd'>[] }) {
-  const tokens = task.steps.reduce((sum, s) => sum + s.tokens, 0);
-  const costUsd = task.steps.reduce((sum, s) => sum + s.costUsd, 0);
+function usageOf(
+  task: Task & {
+    steps: Pick<PlanStep, 'tokens' | 'costUsd' | 'reservedTokens' | 'reservedCostUsd'>[];
+  },
+) {
+  const sum = (pick: (s: (typeof task.steps)[number]) => number) =>
+    task.steps.reduce((total, s) => total + pick(s), 0);
+  const spent = {
+    tokens: task.planningTokens + sum((s) => s.tokens),
+    costUsd: task.planningCostUsd + sum((s) => s.costUsd),
+  };
+  const reserved = {
+    tokens: task.reservedTokens + sum((s) => s.reservedTokens),
+    costUsd: task.reservedCostUsd + sum((s) => s.reservedCostUsd),
+  };
   return {
-    spent: { tokens, cost_usd: round6(costUsd) },
+    spent: { tokens: spent.tokens, cost_usd: round6(spent.costUsd) },
+    reserved: { tokens: reserved.tokens, cost_usd: round6(reserved.costUsd) },
+    planning: { tokens: task.planningTokens, cost_usd: round6(task.planningCostUsd) },
     remaining: {
-      tokens: Math.max(0, task.budgetMaxTokens - tokens),
-      cost_usd: round6(Math.max(0, task.budgetMaxCostUsd - costUsd)),
+      tokens: Math.max(0, task.budgetMaxTokens - spent.tokens - reserved.tokens),
+      cost_usd: round6(Math.max(0, task.budgetMaxCostUsd - spent.costUsd - reserved.costUsd)),
     },
   };
 }
@@ -77,6 +93,7 @@ export function toStepView(step: Omit<PlanStep, 'output'>) {
     attempts: step.attempts,
     served_by: step.servedBy,
     usage: { tokens: step.tokens, cost_usd: step.costUsd },
+    reserved: { tokens: step.reservedTokens, cost_usd: step.reservedCostUsd },
     started_at: step.startedAt,
     completed_at: step.completedAt,
   };

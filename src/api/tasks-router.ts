@@ -16,7 +16,12 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../http/app-error';
 import { parseOrThrow } from '../http/validate';
 import { isTerminalStatus, submitTaskSchema, type TaskStatus } from '../shared/task';
-import { approvePlanUpdate, workflowIdFor } from '../workflows/definitions';
+import {
+  approvePlanUpdate,
+  extendBudgetUpdate,
+  MAX_BUDGET_EXTENSION,
+  workflowIdFor,
+} from '../workflows/definitions';
 import { taskRowFor } from './task-row';
 import { taskLinks, toResultView, toTaskView } from './task-view';
 import type { WorkflowStarter } from './workflow-starter';
@@ -77,6 +82,24 @@ export const decisionBodySchema = z
       .optional(),
   })
   .strict();
+
+const addition = (max: number, whole: boolean) =>
+  (whole ? z.number().int('must be a whole number') : z.number())
+    .min(0, 'must be 0 or more')
+    .max(max, `must be at most ${max}`)
+    .optional();
+
+/** Body of `POST /tasks/:id/budget`: what to add to the task's budget (at least one, above 0). */
+export const budgetExtensionSchema = z
+  .object({
+    add_usd: addition(MAX_BUDGET_EXTENSION.add_usd, false),
+    add_tokens: addition(MAX_BUDGET_EXTENSION.add_tokens, true),
+    add_seconds: addition(MAX_BUDGET_EXTENSION.add_seconds, true),
+  })
+  .strict()
+  .refine((b) => (b.add_usd ?? 0) > 0 || (b.add_tokens ?? 0) > 0 || (b.add_seconds ?? 0) > 0, {
+    message: 'add at least one of add_usd, add_tokens, add_seconds (above 0)',
+  });
 
 /** Path parameters of the task routes. */
 export const taskIdParams = z.object({ id: z.uuid('must be a task id (UUID)') });
@@ -370,6 +393,24 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     });
   decisionRoute('approve', true);
   decisionRoute('reject', false);
+
+  // More budget: the workflow's `extendBudget` update, as from
+  // `temporal workflow update execute --name extendBudget`. A task in `awaiting_budget` goes on.
+  router.post('/tasks/:id/budget', async (req, res) => {
+    const id = taskId(req.params);
+    const more = parseOrThrow(budgetExtensionSchema, req.body ?? {});
+    const task = await findControllable(id);
+    if (isTerminalStatus(task.status as TaskStatus)) {
+      throw new AppError(
+        'CONFLICT',
+        `Task ${task.id} has already ended (${task.status}); its budget cannot change`,
+      );
+    }
+    const extended = await callWorkflow(task, 'the budget was not extended', (h) =>
+      h.executeUpdate(extendBudgetUpdate, { args: [more] }),
+    );
+    res.json({ task_id: task.id, budget: extended.budget, links: taskLinks(task.id) });
+  });
 
   return router;
 }

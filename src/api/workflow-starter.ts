@@ -21,6 +21,8 @@ export interface WorkflowStarterDeps {
   armLimits?: TaskWorkflowInput['armLimits'];
   /** Plans estimated above this many USD wait for approval (`APPROVAL_ABOVE_USD`). */
   approvalAboveUsd?: number;
+  /** The configured model's price, for each task's budget ledger to reserve model calls. */
+  llmPrice?: TaskWorkflowInput['llmPrice'];
   /** How often to look for accepted tasks whose workflow has not started. Default 2 s. */
   sweepIntervalMs?: number;
 }
@@ -40,8 +42,16 @@ const SWEEP_BATCH = 100;
  * processes sweeping at once start each task once.
  */
 export function createWorkflowStarter(deps: WorkflowStarterDeps) {
-  const { prisma, temporal, taskQueue, logger, searchAttributes, armLimits, approvalAboveUsd } =
-    deps;
+  const {
+    prisma,
+    temporal,
+    taskQueue,
+    logger,
+    searchAttributes,
+    armLimits,
+    approvalAboveUsd,
+    llmPrice,
+  } = deps;
   const started = new Counter({
     name: 'octollm_workflow_starts_total',
     help: 'Workflow starts of accepted tasks: started (or found running), existing (found ended), failed',
@@ -59,7 +69,9 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
         temporal.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
           taskQueue,
           workflowId: task.workflowId,
-          args: [{ taskId: task.id, spec, searchAttributes, armLimits, approvalAboveUsd }],
+          args: [
+            { taskId: task.id, spec, searchAttributes, armLimits, approvalAboveUsd, llmPrice },
+          ],
           // Idempotent: a running workflow with this id is the one; a closed one is not rerun.
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',

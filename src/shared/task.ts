@@ -9,6 +9,7 @@ export const TASK_STATUSES = [
   'awaiting_approval',
   'running',
   'paused',
+  'awaiting_budget',
   'completed',
   'failed',
   'blocked',

@@ -1,5 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ModelPrice } from '../shared/model-cost';
+import type { Grant } from '../shared/budget';
 import type { ArmName, PlanStep } from '../shared/plan';
 import type { TaskSpec, TaskStatus } from '../shared/task';
 
@@ -23,6 +25,11 @@ export interface TaskWorkflowInput {
   searchAttributes?: boolean;
   /** Plans whose estimated cost is above this many USD wait for approval (`APPROVAL_ABOVE_USD`). */
   approvalAboveUsd?: number;
+  /**
+   * The configured model's price, to reserve each model call's worst case from the task's
+   * budget before it is made. Absent: the safe-side price of an unknown model.
+   */
+  llmPrice?: ModelPrice;
 }
 
 /** How a task ended, as the workflow returns it. Failures and cancellation throw instead. */
@@ -48,7 +55,15 @@ export interface TaskProgress {
   task_id: string;
   status: TaskStatus;
   steps: StepProgress[];
+  /** What the task has spent: planning and every step (for runs with a budget ledger). */
   usage: { tokens: number; cost_usd: number };
+  /** The budget ledger, for runs that have one (see `BUDGET_LEDGER_PATCH`). */
+  budget?: {
+    limit: Grant & { seconds: number };
+    reserved: Grant;
+    /** While `awaiting_budget`: the least the next model call needs free. */
+    needed?: Grant;
+  };
 }
 
 /** Query: the task's status and each step's state. `temporal workflow query --name progress`. */
@@ -82,6 +97,27 @@ export interface PlanDecision {
 export const approvePlanUpdate = defineUpdate<{ status: 'approved' | 'rejected' }, [PlanDecision]>(
   'approvePlan',
 );
+
+/** More budget for a task: any of tokens, USD and seconds, added to its limits. */
+export interface BudgetExtension {
+  add_usd?: number;
+  add_tokens?: number;
+  add_seconds?: number;
+}
+
+/** The largest single extension of each kind (the same bounds as a task's budget). */
+export const MAX_BUDGET_EXTENSION = { add_usd: 1_000, add_tokens: 10_000_000, add_seconds: 86_400 };
+
+/**
+ * Update: raise the task's budget; a task in `awaiting_budget` goes on at once. Accepted while
+ * the task has not ended. Returns the new limits.
+ * `temporal workflow update execute --workflow-id task-<id> --name extendBudget --input '{"add_tokens":5000}'`,
+ * or `POST /tasks/:id/budget`.
+ */
+export const extendBudgetUpdate = defineUpdate<
+  { budget: { max_cost_usd: number; max_tokens: number; max_time_seconds: number } },
+  [BudgetExtension]
+>('extendBudget');
 
 /** Temporal workflow id of a task: stable, so a task can be found from its id alone. */
 export function workflowIdFor(taskId: string): string {

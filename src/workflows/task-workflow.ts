@@ -17,12 +17,25 @@ import {
 } from '@temporalio/workflow';
 // Types only: workflow code must not load activity implementations (they do I/O).
 import type { createActivities } from '../activities';
+import { UNKNOWN_MODEL_PRICE, worstCase, type ModelPrice } from '../shared/model-cost';
 import type { PlanResponse, PlanStep } from '../shared/plan';
 import type { TaskStatus } from '../shared/task';
+import {
+  add,
+  BudgetLedger,
+  checkExtension,
+  minus,
+  STEP_COMPLETION_TOKENS,
+  stepPromptTokens,
+  type Amount,
+} from './budget-ledger';
 import { scheduleSteps } from './dag-scheduler';
+import { Deadline } from './deadline';
 import {
   approvePlanUpdate,
   DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+  extendBudgetUpdate,
+  MAX_BUDGET_EXTENSION,
   pauseSignal,
   progressQuery,
   resumeSignal,
@@ -34,7 +47,7 @@ import {
   type TaskWorkflowInput,
   type TaskWorkflowResult,
 } from './definitions';
-import { describeFailure } from './task-helpers';
+import { budgetShortfall, describeFailure } from './task-helpers';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -108,6 +121,15 @@ export const PLAN_APPROVAL_PATCH = 'plan-approval';
  */
 export const ORDERED_WRITES_PATCH = 'ordered-status-writes';
 
+/**
+ * Tasks started from this version on keep a budget ledger: every model call (planning and each
+ * step) is granted its worst case from the budget before it is made and settled with its actual
+ * usage after, so steps running at once can never together overspend. A call the budget cannot
+ * cover does not fail the task: it waits in `awaiting_budget` for the `extendBudget` update (at
+ * most the approval timeout), and the time budget does not count that wait.
+ */
+export const BUDGET_LEDGER_PATCH = 'budget-ledger';
+
 /** The step activities with the arm's own timeout and attempts, when the registry sets them. */
 function stepActivitiesFor(limits: TaskWorkflowInput['armLimits'], arm: PlanStep['arm']) {
   const own = limits?.[arm];
@@ -141,11 +163,24 @@ interface TaskRun {
   control?: { paused: boolean };
   /** Plan approval, for runs that have it (see {@link PLAN_APPROVAL_PATCH}). */
   approval?: ApprovalState;
+  /** The budget ledger, for runs that have it (see {@link BUDGET_LEDGER_PATCH}). */
+  budget?: LedgerState;
   /**
    * Runs a phase of the task within its time budget. Runs with approval time each phase with
    * what is left of the budget; older runs are timed as a whole by the caller.
    */
   timed: <T>(phase: () => Promise<T>) => Promise<T>;
+}
+
+/** A run's budget ledger and the deadline its time budget runs on. */
+interface LedgerState {
+  ledger: BudgetLedger;
+  deadline: Deadline;
+  price: ModelPrice;
+  /** What planning has spent, and reserves while it runs (the projection shows both). */
+  planning: { spent: Amount; reserved: Amount };
+  /** Bumped by each `extendBudget`, so a wait for budget looks again. */
+  extensions: number;
 }
 
 /** Where the plan's approval stands. */
@@ -208,6 +243,7 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
       runId: workflowInfo().runId,
       ...extra,
       ...(ordered ? { seq: ++writes, endWaitingSteps: ending } : {}),
+      ...(budget ? { ledger: ledgerRecord(budget) } : {}),
     });
   };
 
@@ -226,14 +262,62 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     approval = state;
   }
   const startedMs = Date.now();
+  // Declared before setStatus runs (it reads it); set only for runs that have the ledger.
+  let budget: LedgerState | undefined;
+  if (approval && patched(BUDGET_LEDGER_PATCH)) {
+    const state: LedgerState = {
+      ledger: new BudgetLedger({
+        tokens: spec.budget.max_tokens,
+        cost_usd: spec.budget.max_cost_usd,
+      }),
+      deadline: new Deadline(deadlineMs, startedMs),
+      price: input.llmPrice ?? UNKNOWN_MODEL_PRICE,
+      planning: { spent: { tokens: 0, cost_usd: 0 }, reserved: { tokens: 0, cost_usd: 0 } },
+      extensions: 0,
+    };
+    setHandler(
+      extendBudgetUpdate,
+      (more) => {
+        state.ledger.extend({ tokens: more.add_tokens, cost_usd: more.add_usd });
+        if (more.add_seconds) state.deadline.extend(more.add_seconds * 1000);
+        state.extensions += 1;
+        showLedger(progress, state);
+        log.info('budget extended', { taskId, ...more });
+        // The handler only changes state (a local activity run from an update handler does not
+        // replay): the run writes the new limits to the projection on its next turn.
+        return { budget: budgetView(state) };
+      },
+      {
+        validator: (more) => {
+          checkExtension(more, MAX_BUDGET_EXTENSION);
+          if (isEnded(progress.status)) {
+            throw new Error(`the task has ended (it is ${progress.status})`);
+          }
+        },
+      },
+    );
+    budget = state;
+    showLedger(progress, state);
+  }
   // withTimeout cancels only the inner scope, so a deadline and an operator's cancel differ:
   // after a deadline the workflow's own scope is not cancelled.
   const timed = <T>(phase: () => Promise<T>): Promise<T> => {
+    if (budget) return budget.deadline.run(phase);
     if (!approval) return phase();
     const used = Date.now() - startedMs - approval.waitedMs;
     return CancellationScope.withTimeout(Math.max(1, deadlineMs - used), phase);
   };
-  const run: TaskRun = { input, progress, setStatus, projection, fast, control, approval, timed };
+  const run: TaskRun = {
+    input,
+    progress,
+    setStatus,
+    projection,
+    fast,
+    control,
+    approval,
+    budget,
+    timed,
+  };
   try {
     return await (approval
       ? runTask(run)
@@ -245,7 +329,7 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
       throw err;
     }
     const reason = isCancellation(err)
-      ? `Task exceeded its time budget of ${spec.budget.max_time_seconds} s`
+      ? `Task exceeded its time budget of ${budget?.deadline.limitSeconds ?? spec.budget.max_time_seconds} s`
       : describeFailure(err);
     await setStatus('failed', { error: reason });
     throw ApplicationFailure.nonRetryable(
@@ -288,8 +372,13 @@ async function screenAndPlan(run: TaskRun): Promise<Planned | { ended: TaskWorkf
   // The goal goes into the memo (shown in the Web UI) only once it has been screened.
   upsertMemo({ goal: spec.goal.slice(0, 200) });
 
-  await setStatus('planning');
-  const plan = await planTask({ taskId, spec });
+  let plan: PlanResponse;
+  if (run.budget) {
+    plan = await planWithinBudget(run, spec);
+  } else {
+    await setStatus('planning');
+    plan = await planTask({ taskId, spec });
+  }
   progress.steps = plan.steps.map((s): StepProgress => ({
     id: s.id,
     arm: s.arm,
@@ -323,12 +412,14 @@ async function awaitApproval(run: TaskRun, { spec, plan, planRecord }: Planned):
   approval.awaiting = true;
   await run.setStatus('awaiting_approval', run.fast ? { plan: planRecord } : {});
   const waitStarted = Date.now();
+  run.budget?.deadline.pause();
   let decided: boolean;
   try {
     decided = await condition(() => approval.decision !== undefined, timeoutSeconds * 1000);
   } finally {
     approval.awaiting = false;
     approval.waitedMs += Date.now() - waitStarted;
+    run.budget?.deadline.resume();
   }
   if (!decided) {
     throw ApplicationFailure.nonRetryable(
@@ -372,6 +463,120 @@ async function runSteps(
   return { status: 'completed', summary };
 }
 
+/** Statuses a task never leaves (the workflow's own view; `terminated` never reaches it). */
+const ENDED: readonly TaskStatus[] = ['completed', 'failed', 'blocked', 'cancelled'];
+
+function isEnded(status: TaskStatus): boolean {
+  return ENDED.includes(status);
+}
+
+/** The budget's limits as the API shows them, extensions included. */
+function budgetView(state: LedgerState) {
+  return {
+    max_cost_usd: state.ledger.limit.cost_usd,
+    max_tokens: state.ledger.limit.tokens,
+    max_time_seconds: state.deadline.limitSeconds,
+  };
+}
+
+/** Keeps the progress query's usage and budget in step with the ledger. */
+function showLedger(progress: TaskProgress, state: LedgerState, needed?: Amount): void {
+  const { ledger } = state;
+  progress.usage = { ...ledger.spent };
+  progress.budget = {
+    limit: { ...ledger.limit, seconds: state.deadline.limitSeconds },
+    reserved: { ...ledger.reserved },
+    ...(needed ? { needed } : {}),
+  };
+}
+
+/** What every status write of a run with a ledger carries: limits, planning's spend and reservation. */
+function ledgerRecord(state: LedgerState) {
+  const { planning } = state;
+  const view = budgetView(state);
+  return {
+    maxCostUsd: view.max_cost_usd,
+    maxTokens: view.max_tokens,
+    maxTimeSeconds: view.max_time_seconds,
+    planningTokens: planning.spent.tokens,
+    planningCostUsd: planning.spent.cost_usd,
+    reservedTokens: planning.reserved.tokens,
+    reservedCostUsd: planning.reserved.cost_usd,
+  };
+}
+
+/**
+ * Has the task planned with a grant from the ledger: all that is free, since planning runs alone.
+ * The planner knows best what it needs (nothing for a cached plan or the offline planner): when it
+ * refuses for want of budget, the task waits for more and plans again.
+ */
+async function planWithinBudget(
+  run: TaskRun,
+  spec: TaskWorkflowInput['spec'],
+): Promise<PlanResponse> {
+  const state = run.budget!;
+  const { ledger, planning } = state;
+  let least: Amount = { tokens: 0, cost_usd: 0 };
+  for (;;) {
+    const grant = ledger.reserve(ledger.available(), least);
+    if (!grant) {
+      await awaitBudget(run, least, 'planning');
+      continue;
+    }
+    planning.reserved = grant;
+    showLedger(run.progress, state);
+    await run.setStatus('planning');
+    try {
+      const plan = await planTask({ taskId: run.input.taskId, spec, grant });
+      const used = plan.usage ?? { tokens: 0, cost_usd: 0 };
+      ledger.settle(grant, used);
+      planning.spent = add(planning.spent, used);
+      return plan;
+    } catch (err) {
+      const short = budgetShortfall(err);
+      // A planning call that failed otherwise may have spent its grant: count it all.
+      const used = short ? (short.usage ?? { tokens: 0, cost_usd: 0 }) : grant;
+      ledger.settle(grant, used);
+      planning.spent = add(planning.spent, used);
+      if (!short) throw err;
+      least = short.needed;
+    } finally {
+      planning.reserved = { tokens: 0, cost_usd: 0 };
+      showLedger(run.progress, state);
+    }
+  }
+}
+
+/**
+ * Waits in `awaiting_budget` until `needed` fits in what the ledger has free (an `extendBudget`
+ * update), at most the approval timeout; the time budget does not count the wait. Fails the task
+ * when the wait times out.
+ */
+async function awaitBudget(run: TaskRun, needed: Amount, what: string): Promise<void> {
+  const state = run.budget!;
+  const timeoutSeconds =
+    run.input.spec.approval_timeout_seconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS;
+  showLedger(run.progress, state, needed);
+  log.info('waiting for budget', { taskId: run.input.taskId, what, ...needed });
+  await run.setStatus('awaiting_budget');
+  state.deadline.pause();
+  let extended: boolean;
+  try {
+    extended = await condition(() => state.ledger.fits(needed), timeoutSeconds * 1000);
+  } finally {
+    state.deadline.resume();
+    showLedger(run.progress, state);
+  }
+  if (!extended) {
+    const free = state.ledger.available();
+    throw ApplicationFailure.nonRetryable(
+      `No budget extension within ${timeoutSeconds} s: ${what} needs ${needed.tokens} tokens and ` +
+        `$${needed.cost_usd.toFixed(4)} free; ${free.tokens} tokens and $${free.cost_usd.toFixed(4)} are`,
+      'BudgetExhausted',
+    );
+  }
+}
+
 /** Rejects a malformed decision, or one that comes when the task is not waiting for it. */
 function validateDecision(decision: unknown, state: ApprovalState, status: string): void {
   const d = decision as Partial<PlanDecision> | null;
@@ -412,6 +617,11 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
   const entries = new Map(progress.steps.map((s) => [s.id, s]));
   const inFlight = new Map<string, { scope: CancellationScope; done: Promise<void> }>();
   const startedAt = workflowInfo().startTime.getTime();
+  const budget = run.budget;
+  /** With a ledger: each running step's grant, what the ledger has counted of each step's spending, and the least a step the budget held back needs. */
+  const grants = new Map<string, Amount>();
+  const counted = new Map<string, Amount>();
+  const needs = new Map<string, Amount>();
   let stopping = false;
   /** Whether the task shows `paused` (it follows `control.paused` between turns). */
   let shownPaused = false;
@@ -454,30 +664,75 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
     stopOthers();
   };
 
-  const stepInput = (step: PlanStep) => ({
-    taskId,
-    goal: spec.goal,
-    step,
-    inputs: Object.fromEntries(step.depends_on.map((id) => [id, result.outputs[id]])),
-    budgetLeft: {
-      cost_usd: spec.budget.max_cost_usd - progress.usage.cost_usd,
-      tokens: spec.budget.max_tokens - progress.usage.tokens,
-      seconds: spec.budget.max_time_seconds - (Date.now() - startedAt) / 1000,
-    },
-  });
+  const inputsOf = (step: PlanStep) =>
+    Object.fromEntries(step.depends_on.map((id) => [id, result.outputs[id]]));
+
+  const stepInput = (step: PlanStep) => {
+    const grant = grants.get(step.id);
+    if (budget && grant) {
+      // The step may spend its grant and no more; `spentBefore` lets retries share it.
+      return {
+        taskId,
+        goal: spec.goal,
+        step,
+        inputs: inputsOf(step),
+        budgetLeft: { ...grant, seconds: Math.max(0, budget.deadline.leftMs() / 1000) },
+        spentBefore: counted.get(step.id) ?? { tokens: 0, cost_usd: 0 },
+      };
+    }
+    return {
+      taskId,
+      goal: spec.goal,
+      step,
+      inputs: inputsOf(step),
+      budgetLeft: {
+        cost_usd: spec.budget.max_cost_usd - progress.usage.cost_usd,
+        tokens: spec.budget.max_tokens - progress.usage.tokens,
+        seconds: spec.budget.max_time_seconds - (Date.now() - startedAt) / 1000,
+      },
+    };
+  };
+
+  /**
+   * A step's worst case (its prompt and the arms' completion cap), and the least it can start on:
+   * nothing, unless its arm has refused a smaller grant (a tool or offline arm spends nothing,
+   * and only the arm knows its prompt; a grant below the worst case shortens the completion).
+   */
+  const reservationFor = (step: PlanStep, price: ModelPrice) => {
+    const prompt = stepPromptTokens(
+      [spec.goal, step.action, ...step.acceptance_criteria],
+      inputsOf(step),
+    );
+    return {
+      wanted: worstCase(price, prompt, STEP_COMPLETION_TOKENS),
+      least: needs.get(step.id) ?? { tokens: 0, cost_usd: 0 },
+    };
+  };
+
+  /** Settles a step's grant with what the step has spent in all (`total`), and releases it. */
+  const settleStep = (stepId: string, total: Amount) => {
+    const grant = grants.get(stepId);
+    if (!budget || !grant) return;
+    budget.ledger.settle(grant, minus(total, counted.get(stepId) ?? { tokens: 0, cost_usd: 0 }));
+    counted.set(stepId, total);
+    grants.delete(stepId);
+    showLedger(progress, budget);
+  };
 
   /** One activity runs, screens and records the step (see {@link FAST_PATH_PATCH}). */
   const runOneFast = async (step: PlanStep, entry: StepProgress): Promise<void> => {
     const { runStep } = stepActivitiesFor(armLimits, step.arm);
     const outcome = await runStep(stepInput(step));
-    addUsage(outcome.usage);
+    if (budget) settleStep(step.id, outcome.usage);
+    else addUsage(outcome.usage);
     if (outcome.verdict === 'blocked') {
       blockedBy(step, entry, outcome.reason);
       return;
     }
     result.outputs[step.id] = outcome.output;
     entry.state = 'completed';
-    checkBudget(step);
+    // With a ledger a step cannot overspend: there is nothing to check afterwards.
+    if (!budget) checkBudget(step);
   };
 
   /** Tasks started before the fast path: four remote activities per step. */
@@ -509,8 +764,16 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
   };
   const runOne = fast ? runOneFast : runOneClassic;
 
-  const start = (step: PlanStep) => {
+  /** Starts a step; false when the ledger cannot grant it the least it needs (it stays waiting). */
+  const start = (step: PlanStep): boolean => {
     const entry = entries.get(step.id)!;
+    if (budget) {
+      const { wanted, least } = reservationFor(step, budget.price);
+      const grant = budget.ledger.reserve(wanted, least);
+      if (!grant) return false;
+      grants.set(step.id, grant);
+      showLedger(progress, budget);
+    }
     entry.state = 'running';
     // Each step in its own scope, so one blocked output can cancel its siblings; the scope is
     // a child of the deadline scope, so an operator's cancel or the deadline reaches it too.
@@ -518,12 +781,26 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
     const done = scope
       .run(() => runOne(step, entry))
       .catch(async (err: unknown) => {
+        const short = budget ? budgetShortfall(err) : undefined;
+        if (short) {
+          // The arm refused for want of budget before calling its model: the step waits (its
+          // row is `waiting` again) until the ledger can grant what it needs.
+          settleStep(step.id, short.usage ?? counted.get(step.id) ?? { tokens: 0, cost_usd: 0 });
+          needs.set(step.id, short.needed);
+          entry.state = 'waiting';
+          return;
+        }
+        // A step that failed or was cancelled may have spent its grant: count it all.
+        const grant = grants.get(step.id);
+        if (grant)
+          settleStep(step.id, add(counted.get(step.id) ?? { tokens: 0, cost_usd: 0 }, grant));
         const cancelled = isCancellation(err);
         await finish(entry, cancelled ? 'cancelled' : 'failed', describeFailure(err));
         if (!cancelled) failures.push(`Step ${step.id} (${step.arm}) failed: ${entry.error}`);
       })
       .finally(() => inFlight.delete(step.id));
     inFlight.set(step.id, { scope, done });
+    return true;
   };
 
   for (;;) {
@@ -544,9 +821,13 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
       await setStatus(shownPaused ? 'paused' : 'running');
     }
     // After a failure the task will fail: steps already running finish, no new ones start.
-    // While paused, no new ones start either.
+    // While paused, no new ones start either; nor do those the budget cannot cover yet.
+    const held: PlanStep[] = [];
     if (goingOn && !control?.paused) {
-      for (const id of decision.start) start(plan.steps.find((s) => s.id === id)!);
+      for (const id of decision.start) {
+        const step = plan.steps.find((s) => s.id === id)!;
+        if (!start(step)) held.push(step);
+      }
     }
     if (inFlight.size === 0) {
       // A skip can make its own dependents skippable: decide again until nothing changes.
@@ -556,10 +837,21 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
         await condition(() => !control.paused);
         continue;
       }
+      if (budget && held.length > 0) {
+        // Nothing running will release budget: wait for an extension, then go on.
+        const first = held[0]!;
+        await awaitBudget(run, reservationFor(first, budget.price).least, `step ${first.id}`);
+        shownPaused = control?.paused ?? false;
+        await setStatus(shownPaused ? 'paused' : 'running');
+        continue;
+      }
       break;
     }
+    const extensions = budget?.extensions;
     await Promise.race([
       ...[...inFlight.values()].map((f) => f.done),
+      // More budget is a turn of its own too: held steps may start, and the new limits are shown.
+      ...(budget ? [condition(() => budget.extensions !== extensions).catch(() => undefined)] : []),
       // A pause or resume is a turn of its own: it shows at once, not when a step ends. A
       // cancellation must not end the wait here (it would skip recording the steps' end):
       // it is handled below, once the steps have recorded it.
@@ -570,6 +862,7 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
       await Promise.all([...inFlight.values()].map((f) => f.done));
       throw new CancelledFailure('Task cancelled while steps were running');
     }
+    if (budget && budget.extensions !== extensions) await setStatus(progress.status);
   }
 
   for (const entry of progress.steps) {

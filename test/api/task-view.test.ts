@@ -19,8 +19,11 @@ test('GET /tasks/:id shows what the steps spent and what is left of the budget',
   await insertStep(system().db.prisma, id, { stepId: 's3', position: 2 });
   const res = await request(system().api).get(`/tasks/${id}`);
   expect(res.status).toBe(200);
+  const none = { tokens: 0, cost_usd: 0 };
   expect(res.body.usage).toEqual({
     spent: { tokens: 75, cost_usd: 0.75 },
+    reserved: none,
+    planning: none,
     remaining: { tokens: 25, cost_usd: 0.25 },
   });
   expect(res.body.steps.map((s: { usage: unknown }) => s.usage)).toEqual([
@@ -34,6 +37,38 @@ test('GET /tasks/:id shows what the steps spent and what is left of the budget',
   const over = await request(system().api).get(`/tasks/${id}`);
   expect(over.body.usage).toEqual({
     spent: { tokens: 115, cost_usd: 1.25 },
-    remaining: { tokens: 0, cost_usd: 0 },
+    reserved: none,
+    planning: none,
+    remaining: none,
   });
+});
+
+test('GET /tasks/:id counts planning in what was spent, and running steps in what is reserved', async () => {
+  const id = randomUUID();
+  await insertTask(system().db.prisma, id); // budget: $1, 100 tokens
+  await system().db.prisma.task.update({
+    where: { id },
+    data: { planningTokens: 10, planningCostUsd: 0.1 },
+  });
+  await insertStep(system().db.prisma, id, {
+    stepId: 's1',
+    status: 'completed',
+    tokens: 20,
+    costUsd: 0.2,
+  });
+  await insertStep(system().db.prisma, id, {
+    stepId: 's2',
+    position: 1,
+    status: 'running',
+    reservedTokens: 30,
+    reservedCostUsd: 0.3,
+  });
+  const res = await request(system().api).get(`/tasks/${id}`);
+  expect(res.body.usage).toEqual({
+    spent: { tokens: 30, cost_usd: 0.3 },
+    reserved: { tokens: 30, cost_usd: 0.3 },
+    planning: { tokens: 10, cost_usd: 0.1 },
+    remaining: { tokens: 40, cost_usd: 0.4 },
+  });
+  expect(res.body.steps[1].reserved).toEqual({ tokens: 30, cost_usd: 0.3 });
 });

@@ -32,6 +32,7 @@ export function samplePlan(): PlanResponse {
     cache: { hit: false, key: 'k' },
     model: 'offline',
     prompt_version: 'test',
+    usage: { tokens: 0, cost_usd: 0 },
   };
 }
 
@@ -58,6 +59,12 @@ export interface Recorded {
   executed: { stepId: string; inputs: Record<string, unknown> }[];
   /** The goal the planner and the arms were given. */
   goals: string[];
+  /** Each step call's grant from the budget ledger (its `budgetLeft` tokens), in call order. */
+  grants: { stepId: string; tokens: number }[];
+  /** The most tokens granted to step calls running at the same time. */
+  peakGrantedTokens: number;
+  /** The planner's grants (tokens), in call order. */
+  planningGrants: number[];
   result?: { output: unknown; summary: string };
 }
 
@@ -66,6 +73,13 @@ export interface FakeOptions {
   screen?: (direction: 'input' | 'output', text: string) => ReflexResponse;
   plan?: () => PlanResponse;
   execute?: (step: PlanStep) => Promise<ArmExecuteResponse>;
+  /**
+   * Tokens each step's model call spends. Like a real arm, a step whose grant is smaller is
+   * refused (`BudgetInsufficient`) before it spends anything.
+   */
+  stepTokens?: (step: PlanStep) => number;
+  /** Tokens planning spends (and needs granted); default 0. */
+  planningTokens?: number;
 }
 
 /**
@@ -85,7 +99,11 @@ export function fakeActivities(options: FakeOptions = {}): {
     stepEvents: [],
     executed: [],
     goals: [],
+    grants: [],
+    peakGrantedTokens: 0,
+    planningGrants: [],
   };
+  let grantedNow = 0;
   const activities: Activities = {
     async recordTaskStatus(input) {
       if (input.plan)
@@ -132,15 +150,35 @@ export function fakeActivities(options: FakeOptions = {}): {
         output: v.verdict === 'redacted' ? v.redacted_text : input.output,
       };
     },
-    async planTask({ spec }) {
+    async planTask({ spec, grant }) {
+      if (grant) recorded.planningGrants.push(grant.tokens);
+      const tokens = options.planningTokens ?? 0;
+      if (grant && grant.tokens < tokens) throw refusal(tokens, 0);
       recorded.goals.push(spec.goal);
-      if (!options.plan) return samplePlan();
-      return options.plan();
+      const plan = options.plan ? options.plan() : samplePlan();
+      return { ...plan, usage: { tokens, cost_usd: tokens / 1e6 } };
     },
     async runStep(input) {
+      const tokens = options.stepTokens?.(input.step);
+      if (input.spentBefore && tokens !== undefined) {
+        // A real arm keeps within its grant: one too small is refused before the model call.
+        if (input.budgetLeft.tokens < tokens) throw refusal(tokens, input.spentBefore.tokens);
+        recorded.grants.push({ stepId: input.step.id, tokens: input.budgetLeft.tokens });
+        grantedNow += input.budgetLeft.tokens;
+        recorded.peakGrantedTokens = Math.max(recorded.peakGrantedTokens, grantedNow);
+        // Long enough for steps that could run together to overlap.
+        await new Promise((r) => setTimeout(r, 200));
+        grantedNow -= input.budgetLeft.tokens;
+      }
       // The same events the classic path's separate activities would record.
       recorded.stepEvents.push(`${input.step.id}:running`);
       const answer = await activities.executeStep(input);
+      if (tokens !== undefined) {
+        answer.usage = {
+          tokens: (input.spentBefore?.tokens ?? 0) + tokens,
+          cost_usd: tokens / 1e6,
+        };
+      }
       const check = await activities.screenStepOutput({
         taskId: input.taskId,
         stepId: input.step.id,
@@ -167,6 +205,14 @@ export function fakeActivities(options: FakeOptions = {}): {
     },
   };
   return { activities, recorded };
+}
+
+/** A service's refusal for want of budget, as runStep and planTask report it. */
+function refusal(tokens: number, spent: number): ApplicationFailure {
+  return ApplicationFailure.nonRetryable('budget too small', 'BudgetInsufficient', {
+    needed: { tokens, cost_usd: 0 },
+    usage: { tokens: spent, cost_usd: spent / 1e6 },
+  });
 }
 
 /** An executeStep that never finishes on its own: it heartbeats until cancelled. */

@@ -11,6 +11,7 @@ import { ArmHealthMonitor } from '../../src/runtime/arm-health';
 import type { ServiceUrls } from '../../src/activities/service-activities';
 import { createApiApp } from '../../src/api/api-app';
 import { loadConfig } from '../../src/config';
+import { priceOf } from '../../src/shared/model-cost';
 import {
   closeServers,
   SERVICE_NAMES,
@@ -43,9 +44,12 @@ export interface TestSystem {
 
 const silent = pino({ level: 'silent' });
 
-/** Starts embedded PostgreSQL, the Temporal dev server, every service, a worker and the API. */
-export async function startSystem(): Promise<TestSystem> {
-  const config = loadConfig({ OCTOLLM_DATA_DIR: '.octollm' });
+/**
+ * Starts embedded PostgreSQL, the Temporal dev server, every service, a worker and the API.
+ * `env` adds configuration, e.g. `OPENAI_API_KEY` and `OPENAI_BASE_URL` for a model server.
+ */
+export async function startSystem(env: Record<string, string> = {}): Promise<TestSystem> {
+  const config = loadConfig({ OCTOLLM_DATA_DIR: '.octollm', ...env });
   const [db, server] = await Promise.all([startTestDatabase(), devServer()]);
   const cleanup: (() => Promise<unknown>)[] = [() => db.stop()];
   try {
@@ -132,6 +136,7 @@ async function startOnDatabase(
       arms: monitor,
       armLimits: arms && armActivityLimits(arms),
       taskChanges,
+      llmPrice: priceOf(config.llm.prices, config.llm.model),
     });
     cleanup.push(() => app.starter.stop());
     return app.app;

@@ -34,6 +34,8 @@ export async function insertStep(
     output?: object;
     tokens?: number;
     costUsd?: number;
+    reservedTokens?: number;
+    reservedCostUsd?: number;
   } = {},
 ): Promise<void> {
   await prisma.planStep.create({
@@ -43,6 +45,8 @@ export async function insertStep(
       position: overrides.position ?? 0,
       tokens: overrides.tokens ?? 0,
       costUsd: overrides.costUsd ?? 0,
+      reservedTokens: overrides.reservedTokens ?? 0,
+      reservedCostUsd: overrides.reservedCostUsd ?? 0,
       action: 'a',
       arm: 'coder',
       acceptanceCriteria: [],

@@ -7,6 +7,7 @@ import type { PlanResponse } from '../../src/shared/plan';
 import { submitTaskSchema, type TaskSpec } from '../../src/shared/task';
 import {
   approvePlanUpdate,
+  extendBudgetUpdate,
   pauseSignal,
   progressQuery,
   resumeSignal,
@@ -521,6 +522,130 @@ describe('plan approval', () => {
       { approvalAboveUsd: 1 },
     );
     expect(recorded.statuses).toContain('awaiting_approval');
+  });
+});
+
+describe('budget ledger', () => {
+  // Prices of 0 leave tokens as the only limit, which keeps the arithmetic readable.
+  const free = { llmPrice: { input_usd_per_1k: 0, output_usd_per_1k: 0 } };
+  const budget = (max_tokens: number) => ({ max_cost_usd: 1, max_time_seconds: 300, max_tokens });
+  const awaitingBudget = (handle: WorkflowHandle<typeof TaskWorkflow>) =>
+    until(handle, (p) => p.status === 'awaiting_budget');
+
+  test('a step the budget cannot cover waits in awaiting_budget; an extension lets it finish', async () => {
+    // Three steps of 2000 tokens each, 5000 tokens of budget: the third does not fit.
+    const recorded = await withRunningTask(
+      { stepTokens: () => 2_000 },
+      spec({ budget: budget(5_000) }),
+      async (handle) => {
+        const waiting = await awaitingBudget(handle);
+        expect(waiting.steps.map((s) => s.state)).toEqual(['completed', 'completed', 'waiting']);
+        expect(waiting.usage.tokens).toBe(4_000);
+        expect(waiting.budget).toMatchObject({
+          limit: { tokens: 5_000 },
+          reserved: { tokens: 0 },
+          needed: { tokens: 2_000 },
+        });
+        // A malformed extension is refused by the validator and changes nothing.
+        await expect(
+          handle.executeUpdate(extendBudgetUpdate, { args: [{ add_tokens: -5 }] }),
+        ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/add_tokens/) } });
+        await expect(
+          handle.executeUpdate(extendBudgetUpdate, { args: [{}] }),
+        ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/nothing to add/) } });
+        const answer = await handle.executeUpdate(extendBudgetUpdate, {
+          args: [{ add_tokens: 3_000, add_seconds: 60 }],
+        });
+        expect(answer.budget).toEqual({
+          max_cost_usd: 1,
+          max_tokens: 8_000,
+          max_time_seconds: 360,
+        });
+        await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
+        const done = await handle.query(progressQuery);
+        expect(done.usage.tokens).toBe(6_000);
+        expect(done.budget?.reserved.tokens).toBe(0);
+      },
+      randomUUID(),
+      free,
+    );
+    expect(recorded.statuses).toEqual([
+      'screening',
+      'planning',
+      'running',
+      'awaiting_budget',
+      'running',
+      'completed',
+    ]);
+    expect(recorded.executed.map((e) => e.stepId)).toEqual(['s1', 's2', 's3']);
+  });
+
+  test('two parallel steps with budget for one: one runs, the other waits; never overspent', async () => {
+    // a and b may run at once and need 2500 tokens each; 4000 tokens cover only one of them.
+    const recorded = await withRunningTask(
+      {
+        plan: diamondPlan,
+        stepTokens: (step) => (step.id === 'a' || step.id === 'b' ? 2_500 : 500),
+      },
+      spec({ budget: budget(4_000) }),
+      async (handle) => {
+        const waiting = await awaitingBudget(handle);
+        const states = Object.fromEntries(waiting.steps.map((s) => [s.id, s.state]));
+        expect(states).toEqual({ a: 'completed', b: 'waiting', c: 'waiting', d: 'waiting' });
+        expect(waiting.usage.tokens).toBe(2_500);
+        await handle.executeUpdate(extendBudgetUpdate, { args: [{ add_tokens: 3_000 }] });
+        await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
+        expect((await handle.query(progressQuery)).usage.tokens).toBe(6_000);
+      },
+      randomUUID(),
+      free,
+    );
+    // Before the extension, what the running steps were granted never exceeded the budget.
+    expect(recorded.peakGrantedTokens).toBeLessThanOrEqual(4_000);
+    expect(recorded.executed.map((e) => e.stepId)).toEqual(['a', 'b', 'c', 'd']);
+    expect(recorded.grants.find((g) => g.stepId === 'b')!.tokens).toBeGreaterThanOrEqual(2_500);
+  });
+
+  test('planning is granted what is free, and waits for more when the planner needs it', async () => {
+    const recorded = await withRunningTask(
+      { planningTokens: 3_000 },
+      spec({ budget: budget(2_500) }),
+      async (handle) => {
+        const waiting = await awaitingBudget(handle);
+        expect(waiting.steps).toEqual([]);
+        await handle.executeUpdate(extendBudgetUpdate, { args: [{ add_tokens: 10_000 }] });
+        await expect(handle.result()).resolves.toMatchObject({ status: 'completed' });
+        // Planning's own tokens count against the budget like a step's.
+        expect((await handle.query(progressQuery)).usage.tokens).toBe(3_000 + 3 * 10);
+      },
+      randomUUID(),
+      free,
+    );
+    expect(recorded.planningGrants).toEqual([2_500, 12_500]);
+    expect(recorded.statuses.slice(0, 5)).toEqual([
+      'screening',
+      'planning',
+      'awaiting_budget',
+      'planning',
+      'running',
+    ]);
+  });
+
+  test('no extension within the approval timeout fails the task, naming what was needed', async () => {
+    const recorded = await withRunningTask(
+      { stepTokens: () => 2_000 },
+      spec({ budget: budget(3_000), approval_timeout_seconds: 2 }),
+      async (handle) => {
+        await awaitingBudget(handle);
+        await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+      },
+      randomUUID(),
+      free,
+    );
+    expect(recorded.statuses.slice(-2)).toEqual(['awaiting_budget', 'failed']);
+    expect(recorded.errors.at(-1)).toMatch(
+      /^No budget extension within 2 s: step s2 needs 2000 tokens and \$0\.0000 free; 1000 tokens/,
+    );
   });
 });
 
