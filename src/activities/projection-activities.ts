@@ -12,6 +12,14 @@ export interface PlanRecord {
   model: string;
 }
 
+/** A revision of a task's plan, as stored when its steps start running. */
+export interface RevisionRecord {
+  revision: number;
+  reason: string;
+  failedStepId: string;
+  steps: PlanStep[];
+}
+
 /** A task's aggregated result, as stored when it completes. */
 export interface ResultRecord {
   output: unknown;
@@ -26,12 +34,14 @@ export interface ResultRecord {
  * because Temporal may run an activity more than once.
  */
 export function createProjectionActivities(prisma: PrismaClient) {
-  const insertPlan = (taskId: string, plan: PlanRecord) =>
+  // A revision's steps come after every earlier step: revision r places them from r * 100 on.
+  const insertPlan = (taskId: string, plan: PlanRecord, revision = 0) =>
     prisma.planStep.createMany({
-      data: plan.steps.map((step, position) => ({
+      data: plan.steps.map((step, index) => ({
         taskId,
         stepId: step.id,
-        position,
+        position: revision * 100 + index,
+        revision,
         action: step.action,
         arm: step.arm,
         acceptanceCriteria: step.acceptance_criteria,
@@ -68,6 +78,8 @@ export function createProjectionActivities(prisma: PrismaClient) {
       error?: string;
       blockedReason?: string;
       plan?: PlanRecord;
+      /** A revision of the plan, written with the status that starts running it. */
+      revision?: RevisionRecord;
       result?: ResultRecord;
       /**
        * The write's place in the run's order (1, 2, …): it lands only if no write with the same
@@ -118,12 +130,30 @@ export function createProjectionActivities(prisma: PrismaClient) {
               where: { id: input.taskId, statusSeq: { lt: input.seq } },
               data: { ...data, statusSeq: input.seq },
             });
-      if (!input.plan && !input.result && !input.endWaitingSteps) {
+      const { revision } = input;
+      if (!input.plan && !revision && !input.result && !input.endWaitingSteps) {
         await update;
         return;
       }
       await prisma.$transaction([
         ...(input.plan ? [insertPlan(input.taskId, input.plan)] : []),
+        ...(revision
+          ? [
+              prisma.planRevision.createMany({
+                data: [
+                  {
+                    taskId: input.taskId,
+                    revision: revision.revision,
+                    reason: toStorable(revision.reason),
+                    failedStepId: revision.failedStepId,
+                    stepIds: revision.steps.map((s) => s.id),
+                  },
+                ],
+                skipDuplicates: true,
+              }),
+              insertPlan(input.taskId, { steps: revision.steps, model: '' }, revision.revision),
+            ]
+          : []),
         ...(input.result ? [upsertResult(input.taskId, input.result)] : []),
         ...(input.endWaitingSteps
           ? [

@@ -4,8 +4,10 @@ import { armExecuteResponseSchema, type ArmExecuteResponse } from '../shared/arm
 import {
   planResponseSchema,
   validatePlanSteps,
+  validateRevisionSteps,
   type PlanResponse,
   type PlanStep,
+  type ReplanRequest,
 } from '../shared/plan';
 import { reflexResponseSchema, type ReflexResponse } from '../shared/reflex';
 import { screeningReason } from '../shared/screening-reason';
@@ -279,6 +281,54 @@ export function createServiceActivities(
       if (problems.length) {
         throw ApplicationFailure.nonRetryable(
           `Planner returned an invalid plan: ${problems.join('; ')}`,
+          'InvalidPlan',
+        );
+      }
+      return plan;
+    },
+
+    /**
+     * Asks the Planner Arm to revise the plan for the remaining work (`POST /replan`), and
+     * refuses a revision that breaks the rules (new ids, dependencies on completed or earlier
+     * new steps only).
+     */
+    async replanTask(input: {
+      taskId: string;
+      spec: TaskSpec;
+      grant?: Grant;
+      revision: number;
+      completed: ReplanRequest['completed'];
+      unfinished: PlanStep[];
+      failure: ReplanRequest['failure'];
+    }): Promise<PlanResponse> {
+      const { spec } = input;
+      const plan = await withHeartbeats((signal) =>
+        postJson(
+          http,
+          `${urls.plannerUrl}/replan`,
+          {
+            goal: spec.goal,
+            constraints: spec.constraints,
+            acceptance_criteria: spec.acceptance_criteria,
+            context: spec.context,
+            budget: spec.budget,
+            ...(input.grant ? { grant: input.grant } : {}),
+            revision: input.revision,
+            completed: input.completed,
+            unfinished: input.unfinished,
+            failure: input.failure,
+          },
+          { service: 'Planner Arm', response: planResponseSchema, signal },
+        ),
+      );
+      const problems = validateRevisionSteps(
+        plan.steps,
+        input.completed.map((c) => c.step.id),
+        Object.keys(urls.armUrls) as PlanStep['arm'][],
+      );
+      if (problems.length) {
+        throw ApplicationFailure.nonRetryable(
+          `Planner returned an invalid revision: ${problems.join('; ')}`,
           'InvalidPlan',
         );
       }

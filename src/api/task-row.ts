@@ -23,6 +23,7 @@ export function taskRowFor(
     budgetMaxTokens: spec.budget.max_tokens,
     requireApproval: spec.require_approval ?? false,
     approvalTimeoutSeconds: spec.approval_timeout_seconds,
+    maxReplans: spec.max_replans,
     status: 'pending',
     workflowId: workflowIdFor(id),
     idempotencyKey: idempotency?.key,
@@ -47,5 +48,6 @@ export function specOf(task: Task): TaskSpec {
     ...(task.approvalTimeoutSeconds !== null
       ? { approval_timeout_seconds: task.approvalTimeoutSeconds }
       : {}),
+    ...(task.maxReplans !== null ? { max_replans: task.maxReplans } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { PlanStep, Task, TaskResult } from '../generated/prisma/client';
+import type { PlanRevision, PlanStep, Task, TaskResult } from '../generated/prisma/client';
 import { isOutputRef } from '../shared/output-ref';
 
 /** Links a client follows from a task. */
@@ -16,7 +16,9 @@ export function taskLinks(id: string) {
 }
 
 /** A task row, with its steps, as the API shows it (snake_case, like the request). */
-export function toTaskView(task: Task & { steps: Omit<PlanStep, 'output'>[] }) {
+export function toTaskView(
+  task: Task & { steps: Omit<PlanStep, 'output'>[]; revisions?: PlanRevision[] },
+) {
   return {
     task_id: task.id,
     status: task.status,
@@ -41,7 +43,16 @@ export function toTaskView(task: Task & { steps: Omit<PlanStep, 'output'>[] }) {
     updated_at: task.updatedAt,
     started_at: task.startedAt,
     completed_at: task.completedAt,
+    max_replans: task.maxReplans,
     steps: task.steps.map(toStepView),
+    /** Each revision of the plan: why, and the steps it added (their `revision` says so too). */
+    plan_revisions: (task.revisions ?? []).map((r) => ({
+      revision: r.revision,
+      reason: r.reason,
+      failed_step_id: r.failedStepId,
+      steps: r.stepIds,
+      created_at: r.createdAt,
+    })),
     links: taskLinks(task.id),
   };
 }
@@ -87,6 +98,7 @@ export function toStepView(step: Omit<PlanStep, 'output'>) {
     arm: step.arm,
     acceptance_criteria: step.acceptanceCriteria,
     depends_on: step.dependsOn,
+    revision: step.revision,
     status: step.status,
     summary: step.summary,
     error: step.error,

@@ -232,7 +232,10 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   const readTaskView = async (id: string) => {
     const task = await prisma.task.findUnique({
       where: { id },
-      include: { steps: { orderBy: { position: 'asc' }, omit: { output: true } } },
+      include: {
+        steps: { orderBy: { position: 'asc' }, omit: { output: true } },
+        revisions: { orderBy: { revision: 'asc' } },
+      },
     });
     const body = JSON.stringify(toTaskView(found(id, task)));
     return { body, etag: etagOf(body) };

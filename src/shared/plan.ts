@@ -124,6 +124,8 @@ export const replanRequestSchema = z.object({
     .array(z.enum(ARM_NAMES))
     .min(1)
     .default([...ARM_NAMES]),
+  /** What the revision's model calls may spend (see `grantSchema`); absent: no cap. */
+  grant: grantSchema.optional(),
   /** 1 for the first revision. */
   revision: z.number().int().min(1),
   /** Steps that completed: kept, never re-run. `output` is the step's output as the workflow holds it (inline, or a reference object for large outputs: pass it through, never resolve it). */

@@ -97,6 +97,11 @@ export const submitTaskSchema = z
     require_approval: z.boolean().optional(),
     /** How long the plan may wait for approval before the task fails; default one day. */
     approval_timeout_seconds: z.number().int().min(1).max(2_592_000).optional(),
+    /**
+     * How many times the plan may be revised for the remaining work after a step fails for good
+     * or the final judge finds a criterion unmet; default 2, 0 turns replanning off.
+     */
+    max_replans: z.number().int().min(0).max(5).optional(),
   })
   .strict();
 

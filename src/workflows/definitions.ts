@@ -48,6 +48,8 @@ export interface StepProgress {
   depends_on: string[];
   state: StepState;
   error?: string;
+  /** The plan revision that added the step (absent: the first plan). */
+  revision?: number;
 }
 
 /** The answer to the `progress` query. */
@@ -78,6 +80,9 @@ export const pauseSignal = defineSignal('pause');
 
 /** Signal: start steps again after `pause`. `POST /tasks/:id/resume`. */
 export const resumeSignal = defineSignal('resume');
+
+/** How many times a plan may be revised unless the task says otherwise. */
+export const DEFAULT_MAX_REPLANS = 2;
 
 /** How long a plan waits for approval unless the task says otherwise: one day. */
 export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 86_400;

@@ -34,6 +34,7 @@ import { Deadline } from './deadline';
 import {
   approvePlanUpdate,
   DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+  DEFAULT_MAX_REPLANS,
   extendBudgetUpdate,
   MAX_BUDGET_EXTENSION,
   pauseSignal,
@@ -90,7 +91,7 @@ export const DEFAULT_MAX_PARALLEL_STEPS = 4;
 const remoteProjection = proxyActivities<Activities>(PROJECTION_OPTIONS);
 const localProjection = proxyLocalActivities<Activities>(LOCAL_PROJECTION_OPTIONS);
 const { screenTaskInput, screenStepOutput } = proxyActivities<Activities>(SCREENING_OPTIONS);
-const { planTask } = proxyActivities<Activities>(LLM_CALL_OPTIONS);
+const { planTask, replanTask } = proxyActivities<Activities>(LLM_CALL_OPTIONS);
 
 /**
  * Tasks started from this version on take the fast path: projection writes are local
@@ -129,6 +130,13 @@ export const ORDERED_WRITES_PATCH = 'ordered-status-writes';
  * most the approval timeout), and the time budget does not count that wait.
  */
 export const BUDGET_LEDGER_PATCH = 'budget-ledger';
+
+/**
+ * Runs from this version on revise their plan when a step fails for good or the final judge
+ * finds a criterion unmet, instead of failing (or completing regardless of the verdict). Asked
+ * lazily, at the first such failure, so a run that never needs a revision pays nothing for it.
+ */
+export const REPLANNING_PATCH = 'replanning';
 
 /** The step activities with the arm's own timeout and attempts, when the registry sets them. */
 function stepActivitiesFor(limits: TaskWorkflowInput['armLimits'], arm: PlanStep['arm']) {
@@ -334,7 +342,12 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     await setStatus('failed', { error: reason });
     throw ApplicationFailure.nonRetryable(
       reason,
-      isCancellation(err) ? 'TimeBudgetExceeded' : 'TaskFailed',
+      isCancellation(err)
+        ? 'TimeBudgetExceeded'
+        : // The workflow's own failures keep their type (StepFailed, CriteriaNotMet, …).
+          err instanceof ApplicationFailure && err.type
+          ? err.type
+          : 'TaskFailed',
     );
   }
 }
@@ -434,7 +447,12 @@ async function awaitApproval(run: TaskRun, { spec, plan, planRecord }: Planned):
   return run.fast;
 }
 
-/** Runs the plan's steps and records the result. */
+/**
+ * Runs the plan's steps and records the result. When a step fails for good, or the final judge
+ * finds an acceptance criterion unmet, the plan is revised for the remaining work (at most
+ * `max_replans` times) and the revision runs on the outputs of the steps already completed,
+ * which never run again (see {@link REPLANNING_PATCH}).
+ */
 async function runSteps(
   run: TaskRun,
   { spec, plan, planRecord }: Planned,
@@ -442,25 +460,129 @@ async function runSteps(
 ): Promise<TaskWorkflowResult> {
   const { input, progress, setStatus, projection, fast } = run;
   const { taskId } = input;
+  const stepRun = { ...run, input: { ...input, spec } };
   await setStatus('running', fast && !planShown ? { plan: planRecord } : {});
-  const outcome = await runPlan({ ...run, input: { ...input, spec } }, plan);
-  if (outcome.blocked) {
-    return block(outcome.blocked.reason, `output of step ${outcome.blocked.stepId}`, setStatus);
+  const known = new Map(plan.steps.map((s) => [s.id, s]));
+  let steps = plan.steps;
+  let outputs: Record<string, unknown> = {};
+  let revision = 0;
+  for (;;) {
+    const outcome = await runPlan(stepRun, { ...plan, steps }, outputs);
+    outputs = outcome.outputs;
+    if (outcome.blocked) {
+      return block(outcome.blocked.reason, `output of step ${outcome.blocked.stepId}`, setStatus);
+    }
+    const miss = outcome.failure ? undefined : unmetCriteria(steps, outputs);
+    if (!outcome.failure && !miss) break;
+    // Runs from before replanning (and their replays) end here as they always did: failed for
+    // a failed step, completed whatever the judge said. The patch is asked only now, so runs
+    // that never need a revision carry no marker for it.
+    if (!run.budget || !patched(REPLANNING_PATCH)) {
+      if (outcome.failure) throw ApplicationFailure.nonRetryable(outcome.failure, 'StepFailed');
+      break;
+    }
+    const maxReplans = spec.max_replans ?? DEFAULT_MAX_REPLANS;
+    if (revision >= maxReplans) {
+      const after = revision > 0 ? ` (after ${revision} revisions of the plan)` : '';
+      if (outcome.failure) {
+        throw ApplicationFailure.nonRetryable(`${outcome.failure}${after}`, 'StepFailed');
+      }
+      throw ApplicationFailure.nonRetryable(
+        `Acceptance criteria not met${after}: ${miss!.unmet.join('; ')}`,
+        'CriteriaNotMet',
+      );
+    }
+    revision += 1;
+    const failure = outcome.failedStep
+      ? { step_id: outcome.failedStep.id, reason: outcome.failedStep.reason, unmet_criteria: [] }
+      : { step_id: miss!.stepId, reason: miss!.reason, unmet_criteria: miss!.unmet };
+    const revised = await withPlanningGrant(run, (grant) =>
+      replanTask({
+        taskId,
+        spec,
+        grant,
+        revision,
+        failure,
+        completed: progress.steps
+          .filter((s) => s.state === 'completed')
+          .map((s) => ({
+            step: known.get(s.id)!,
+            output: referenceTo(taskId, s.id, outputs[s.id]),
+          })),
+        unfinished: steps.filter((s) => entryOf(progress, s.id).state !== 'completed'),
+      }),
+    );
+    log.info('plan revised', { taskId, revision, failedStep: failure.step_id });
+    steps = revised.steps;
+    for (const step of steps) known.set(step.id, step);
+    progress.steps.push(
+      ...steps.map((s): StepProgress => ({
+        id: s.id,
+        arm: s.arm,
+        action: s.action,
+        depends_on: s.depends_on,
+        state: 'waiting',
+        revision,
+      })),
+    );
+    const reason = failure.unmet_criteria.length
+      ? `the judge found criteria unmet: ${failure.unmet_criteria.join('; ')}`
+      : `step ${failure.step_id} failed: ${failure.reason}`;
+    await setStatus('running', {
+      revision: { revision, reason, failedStepId: failure.step_id, steps },
+    });
   }
-  if (outcome.failure) throw ApplicationFailure.nonRetryable(outcome.failure, 'StepFailed');
 
-  const finalStep = plan.steps[plan.steps.length - 1]!;
+  const finalStep = steps[steps.length - 1]!;
+  const done = progress.steps.filter((s) => s.state === 'completed').length;
   const summary = progress.steps.map((s) => `${s.id} (${s.arm}): ${s.state}`).join('; ');
+  const revised = revision > 0 ? ` after ${revision} revision${revision > 1 ? 's' : ''}` : '';
   const result = {
-    output: { final: outcome.outputs[finalStep.id], steps: outcome.outputs },
-    summary: `Completed ${plan.steps.length} steps with plan from ${plan.model}. ${summary}`,
+    output: { final: outputs[finalStep.id], steps: outputs },
+    summary:
+      revision > 0
+        ? `Completed ${done} steps${revised} of the plan from ${plan.model}. ${summary}`
+        : `Completed ${plan.steps.length} steps with plan from ${plan.model}. ${summary}`,
     confidence: plan.confidence,
     tokens: progress.usage.tokens,
     costUsd: progress.usage.cost_usd,
   };
   if (!fast) await projection.recordResult({ taskId, ...result });
   await setStatus('completed', fast ? { result } : {});
-  return { status: 'completed', summary };
+  return { status: 'completed', summary: result.summary };
+}
+
+function entryOf(progress: TaskProgress, id: string): StepProgress {
+  return progress.steps.find((s) => s.id === id)!;
+}
+
+/**
+ * A completed step's output as the planner gets it: by reference to its row, never inline (the
+ * planner needs to know it exists, and the revision's steps get the output itself as input).
+ */
+function referenceTo(taskId: string, stepId: string, output: unknown): unknown {
+  const ref = output as { $ref?: unknown } | null;
+  if (typeof ref === 'object' && ref !== null && ref.$ref === 'step-output') return output;
+  return { $ref: 'step-output', task_id: taskId, step_id: stepId };
+}
+
+/**
+ * When the plan's last step is a judge whose verdict fails a criterion: which ones. Criteria it
+ * could not verify (no rule, no model) do not count as failed.
+ */
+function unmetCriteria(
+  steps: readonly PlanStep[],
+  outputs: Readonly<Record<string, unknown>>,
+): { stepId: string; reason: string; unmet: string[] } | undefined {
+  const last = steps[steps.length - 1];
+  if (last?.arm !== 'judge') return undefined;
+  const verdicts = (outputs[last.id] as { verdicts?: unknown } | null)?.verdicts;
+  if (!Array.isArray(verdicts)) return undefined;
+  const unmet = verdicts
+    .filter((v: { verdict?: unknown }) => v?.verdict === 'fail')
+    .map((v: { criterion?: unknown }) => String(v.criterion));
+  if (unmet.length === 0) return undefined;
+  return { stepId: last.id, reason: `judge verdict: ${unmet.length} criteria unmet`, unmet };
 }
 
 /** Statuses a task never leaves (the workflow's own view; `terminated` never reaches it). */
@@ -505,14 +627,20 @@ function ledgerRecord(state: LedgerState) {
   };
 }
 
+/** Has the task planned with a grant from the ledger (see {@link withPlanningGrant}). */
+function planWithinBudget(run: TaskRun, spec: TaskWorkflowInput['spec']): Promise<PlanResponse> {
+  return withPlanningGrant(run, (grant) => planTask({ taskId: run.input.taskId, spec, grant }));
+}
+
 /**
- * Has the task planned with a grant from the ledger: all that is free, since planning runs alone.
- * The planner knows best what it needs (nothing for a cached plan or the offline planner): when it
- * refuses for want of budget, the task waits for more and plans again.
+ * Runs a planner call (a plan or a revision) in status `planning` with a grant from the ledger:
+ * all that is free, since nothing else runs meanwhile. The planner knows best what it needs
+ * (nothing for a cached plan or the offline planner): when it refuses for want of budget, the
+ * task waits for more and asks again.
  */
-async function planWithinBudget(
+async function withPlanningGrant(
   run: TaskRun,
-  spec: TaskWorkflowInput['spec'],
+  call: (grant: Amount) => Promise<PlanResponse>,
 ): Promise<PlanResponse> {
   const state = run.budget!;
   const { ledger, planning } = state;
@@ -527,7 +655,7 @@ async function planWithinBudget(
     showLedger(run.progress, state);
     await run.setStatus('planning');
     try {
-      const plan = await planTask({ taskId: run.input.taskId, spec, grant });
+      const plan = await call(grant);
       const used = plan.usage ?? { tokens: 0, cost_usd: 0 };
       ledger.settle(grant, used);
       planning.spent = add(planning.spent, used);
@@ -599,6 +727,8 @@ interface PlanRun {
   blocked?: { stepId: string; reason: string };
   /** Set when a step failed or the budget ran out: the reason, for the task's error. */
   failure?: string;
+  /** The first step that failed for good, and why. */
+  failedStep?: { id: string; reason: string };
 }
 
 /**
@@ -609,10 +739,15 @@ interface PlanRun {
  * still running. Cancellation from outside (operator or deadline) is rethrown once every running
  * step has recorded it.
  */
-async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
+async function runPlan(
+  run: TaskRun,
+  plan: PlanResponse,
+  carried: Readonly<Record<string, unknown>> = {},
+): Promise<PlanRun> {
   const { progress, projection, fast, control, setStatus } = run;
   const { taskId, spec, maxParallelSteps, armLimits } = run.input;
-  const result: PlanRun = { outputs: {} };
+  // Outputs of steps completed under an earlier revision of the plan are inputs like any other.
+  const result: PlanRun = { outputs: { ...carried } };
   const failures: string[] = [];
   const entries = new Map(progress.steps.map((s) => [s.id, s]));
   const inFlight = new Map<string, { scope: CancellationScope; done: Promise<void> }>();
@@ -796,7 +931,10 @@ async function runPlan(run: TaskRun, plan: PlanResponse): Promise<PlanRun> {
           settleStep(step.id, add(counted.get(step.id) ?? { tokens: 0, cost_usd: 0 }, grant));
         const cancelled = isCancellation(err);
         await finish(entry, cancelled ? 'cancelled' : 'failed', describeFailure(err));
-        if (!cancelled) failures.push(`Step ${step.id} (${step.arm}) failed: ${entry.error}`);
+        if (!cancelled) {
+          failures.push(`Step ${step.id} (${step.arm}) failed: ${entry.error}`);
+          result.failedStep ??= { id: step.id, reason: entry.error ?? 'failed' };
+        }
       })
       .finally(() => inFlight.delete(step.id));
     inFlight.set(step.id, { scope, done });

@@ -5,6 +5,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import http from 'node:http';
 import { createActivities } from '../../src/activities';
 import type { ArmExecuteResponse } from '../../src/shared/arm';
+import type { PlanResponse } from '../../src/shared/plan';
 import type { ScreenedInput, StepOutcome } from '../../src/activities/service-activities';
 import { submitTaskSchema } from '../../src/shared/task';
 import { samplePlan, verdict } from '../support/fake-activities';
@@ -441,4 +442,157 @@ test('numbered status writes land in order: a late retry of an older one changes
   expect((await db.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe(
     'cancelled',
   );
+});
+
+describe('budget grants', () => {
+  const grant = { tokens: 1_000, cost_usd: 0.5, seconds: 60 };
+  const refusal = {
+    status: 402,
+    body: {
+      error: {
+        code: 'BUDGET_INSUFFICIENT',
+        message: 'the model call needs at least 900 tokens',
+        needed: { tokens: 900, cost_usd: 0.01 },
+      },
+    },
+  };
+  const runWithGrant = (
+    acts: ReturnType<typeof activities>,
+    taskId: string,
+    spentBefore: { tokens: number; cost_usd: number },
+    attempt = 1,
+  ) =>
+    new MockActivityEnvironment({ attempt }, quiet).run(acts.runStep, {
+      taskId,
+      goal: 'g',
+      step: samplePlan().steps[0]!,
+      inputs: {},
+      budgetLeft: grant,
+      spentBefore,
+    });
+
+  test('runStep gives the arm its grant less what earlier attempts of the activity spent', async () => {
+    const taskId = randomUUID();
+    const acts = activities();
+    await createTaskWithPlan(taskId, acts);
+    // Earlier attempts spent 300 tokens and $0.1, of which the ledger had counted 100 and $0.
+    await db.prisma.planStep.update({
+      where: { taskId_stepId: { taskId, stepId: 's1' } },
+      data: { tokens: 300, costUsd: 0.1 },
+    });
+    script.set('/arm/execute', armAnswer('ok'));
+    script.set('/reflex/process', { status: 200, body: verdict('safe') });
+    const outcome = (await runWithGrant(
+      acts,
+      taskId,
+      { tokens: 100, cost_usd: 0 },
+      2,
+    )) as StepOutcome;
+    const sent = seen.find((s) => s.path === '/arm/execute')?.body as { budget_left: unknown };
+    expect(sent.budget_left).toEqual({ tokens: 800, cost_usd: 0.4, seconds: 60 });
+    expect(outcome.usage.tokens).toBe(307);
+    expect(outcome.usage.cost_usd).toBeCloseTo(0.102, 9);
+    // The grant shows as the running step's reservation, and is released when it ends.
+    expect(await stepOneRow(taskId)).toMatchObject({ status: 'completed', reservedTokens: 0 });
+  });
+
+  test('an arm refusing for want of budget leaves the step waiting and says what it needs', async () => {
+    const taskId = randomUUID();
+    const acts = activities();
+    await createTaskWithPlan(taskId, acts);
+    script.set('/arm/execute', refusal);
+    const failure = await failureOf(runWithGrant(acts, taskId, { tokens: 0, cost_usd: 0 }));
+    expect(failure.type).toBe('BudgetInsufficient');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.details?.[0]).toEqual({
+      needed: { tokens: 900, cost_usd: 0.01 },
+      usage: { tokens: 0, cost_usd: 0 },
+    });
+    const row = await stepOneRow(taskId);
+    expect(row).toMatchObject({ status: 'waiting', reservedTokens: 0, reservedCostUsd: 0 });
+    expect(row.error).toMatch(/^waiting for budget: /);
+  });
+
+  test('planTask passes its grant to the planner', async () => {
+    script.set('/planner/plan', { status: 200, body: samplePlan() });
+    await new MockActivityEnvironment(undefined, quiet).run(activities().planTask, {
+      taskId: 't',
+      spec,
+      grant: { tokens: 5_000, cost_usd: 0.2 },
+    });
+    const sent = seen.find((s) => s.path === '/planner/plan')?.body;
+    expect(sent).toMatchObject({ grant: { tokens: 5_000, cost_usd: 0.2 } });
+  });
+});
+
+describe('replanning', () => {
+  const [s1, s2, s3] = samplePlan().steps;
+  const request = {
+    taskId: 't',
+    spec,
+    revision: 1,
+    completed: [{ step: s1!, output: { $ref: 'step-output', task_id: 't', step_id: 's1' } }],
+    unfinished: [s2!, s3!],
+    failure: { step_id: 's2', reason: 'boom', unmet_criteria: [] },
+  };
+
+  test('replanTask asks the planner to revise the remaining work and returns the revision', async () => {
+    const revision = { ...samplePlan(), steps: [{ ...s2!, id: 's2-r1' }] };
+    script.set('/planner/replan', { status: 200, body: revision });
+    const plan = (await new MockActivityEnvironment(undefined, quiet).run(
+      activities().replanTask,
+      request,
+    )) as PlanResponse;
+    expect(plan.steps.map((s) => s.id)).toEqual(['s2-r1']);
+    expect(seen.find((s) => s.path === '/planner/replan')?.body).toMatchObject({
+      goal: spec.goal,
+      revision: 1,
+      completed: [{ step: { id: 's1' } }],
+      unfinished: [{ id: 's2' }, { id: 's3' }],
+      failure: { step_id: 's2', reason: 'boom' },
+    });
+  });
+
+  test('replanTask refuses a revision that reuses a completed step id', async () => {
+    script.set('/planner/replan', { status: 200, body: { ...samplePlan(), steps: [s1!] } });
+    const failure = await failureOf(
+      new MockActivityEnvironment(undefined, quiet).run(activities().replanTask, request),
+    );
+    expect(failure.type).toBe('InvalidPlan');
+    expect(failure.message).toMatch(/id is taken by a completed step/);
+  });
+
+  test('a revision is stored with the status that runs it, after the earlier steps', async () => {
+    const taskId = randomUUID();
+    const acts = activities();
+    await createTaskWithPlan(taskId, acts);
+    const write = (seq: number) =>
+      acts.recordTaskStatus({
+        taskId,
+        status: 'running',
+        seq,
+        revision: {
+          revision: 1,
+          reason: 'step s2 failed: boom',
+          failedStepId: 's2',
+          steps: [{ ...s2!, id: 's2-r1', depends_on: ['s1'] }],
+        },
+      });
+    await write(5);
+    await write(6); // a retry adds nothing twice
+    const revisions = await db.prisma.planRevision.findMany({ where: { taskId } });
+    expect(revisions).toMatchObject([
+      { revision: 1, reason: 'step s2 failed: boom', failedStepId: 's2', stepIds: ['s2-r1'] },
+    ]);
+    const steps = await db.prisma.planStep.findMany({
+      where: { taskId },
+      orderBy: { position: 'asc' },
+    });
+    expect(steps.map((s) => [s.stepId, s.revision])).toEqual([
+      ['s1', 0],
+      ['s2', 0],
+      ['s3', 0],
+      ['s2-r1', 1],
+    ]);
+  });
 });

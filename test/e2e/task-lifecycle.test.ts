@@ -396,3 +396,43 @@ test('a run terminated from outside (UI, CLI) is reconciled: terminated, no step
   expect(await api.reconciler.sweep()).toBe(0);
   expect((await request(system.api).post(`/tasks/${id}/cancel`)).status).toBe(409);
 }, 60_000);
+
+test('a final judge verdict that fails is replanned by the Planner Arm; the revision runs on the kept outputs', async () => {
+  // The offline judge decides `contains "..."` by rule. No first-plan step writes this word;
+  // the offline coder echoes its action, and the revision's action names the unmet criterion.
+  const id = await submit({
+    goal: 'Research the trade-offs of event sourcing and write a short summary',
+    acceptance_criteria: ['contains "xyzzy-plugh"'],
+  });
+  const task = await waitForStatus(system.api, id, ['completed', 'failed', 'blocked'], 60_000);
+  expect(task.status).toBe('completed');
+  const revisions = task.plan_revisions as {
+    revision: number;
+    reason: string;
+    failed_step_id: string;
+    steps: string[];
+  }[];
+  expect(revisions).toHaveLength(1);
+  expect(revisions[0]).toMatchObject({
+    revision: 1,
+    reason: 'the judge found criteria unmet: contains "xyzzy-plugh"',
+  });
+  const steps = task.steps as {
+    id: string;
+    arm: string;
+    status: string;
+    revision: number;
+    attempts: number;
+  }[];
+  // The revision's steps follow the first plan's in the projection; none of those ran again.
+  const added = steps.filter((s) => s.revision === 1);
+  expect(added.map((s) => s.id)).toEqual(revisions[0]!.steps);
+  expect(added.every((s) => s.id.endsWith('-r1') && s.status === 'completed')).toBe(true);
+  for (const step of steps.filter((s) => s.revision === 0)) {
+    expect(step).toMatchObject({ status: 'completed', attempts: 1 });
+  }
+  const results = (await request(system.api).get(`/tasks/${id}/results`)).body;
+  const outputs = results.result.output.steps as Record<string, { passed?: boolean }>;
+  expect(outputs[revisions[0]!.failed_step_id]!.passed).toBe(false);
+  expect(results.result.output.final.passed).toBe(true);
+});

@@ -65,6 +65,10 @@ export interface Recorded {
   peakGrantedTokens: number;
   /** The planner's grants (tokens), in call order. */
   planningGrants: number[];
+  /** Every revision the workflow asked for. */
+  replans: ReplanInput[];
+  /** Each revision's steps as the status write that starts them recorded them. */
+  revisions: { revision: number; reason: string; stepIds: string[] }[];
   result?: { output: unknown; summary: string };
 }
 
@@ -81,6 +85,9 @@ export interface FakeOptions {
   /** Tokens planning spends (and needs granted); default 0. */
   planningTokens?: number;
 }
+
+/** What the workflow asked the planner to revise. */
+export type ReplanInput = Parameters<Activities['replanTask']>[0];
 
 /**
  * Fake activities for workflow tests: they record what the workflow asked for instead of
@@ -102,6 +109,8 @@ export function fakeActivities(options: FakeOptions = {}): {
     grants: [],
     peakGrantedTokens: 0,
     planningGrants: [],
+    replans: [],
+    revisions: [],
   };
   let grantedNow = 0;
   const activities: Activities = {
@@ -114,6 +123,10 @@ export function fakeActivities(options: FakeOptions = {}): {
       recorded.errors.push(input.error);
       recorded.blockedReasons.push(input.blockedReason);
       recorded.endWaitingSteps.push(input.endWaitingSteps);
+      if (input.revision) {
+        const { revision, reason, steps } = input.revision;
+        recorded.revisions.push({ revision, reason, stepIds: steps.map((s) => s.id) });
+      }
     },
     async recordPlan(input) {
       recorded.stepEvents.push(`plan:${input.steps.map((s) => s.id).join(',')}`);
@@ -157,6 +170,10 @@ export function fakeActivities(options: FakeOptions = {}): {
       recorded.goals.push(spec.goal);
       const plan = options.plan ? options.plan() : samplePlan();
       return { ...plan, usage: { tokens, cost_usd: tokens / 1e6 } };
+    },
+    async replanTask(input) {
+      recorded.replans.push(input);
+      return { ...samplePlan(), steps: reviseOffline(input) };
     },
     async runStep(input) {
       const tokens = options.stepTokens?.(input.step);
@@ -205,6 +222,23 @@ export function fakeActivities(options: FakeOptions = {}): {
     },
   };
   return { activities, recorded };
+}
+
+/**
+ * A revision like the offline planner's: the unfinished steps again under `-r<n>` ids; after a
+ * failed judge verdict, a new judge over the same inputs.
+ */
+function reviseOffline(input: ReplanInput): PlanStep[] {
+  const rename = (id: string) => `${id.replace(/-r\d+$/, '')}-r${input.revision}`;
+  const redo = input.unfinished.length
+    ? input.unfinished
+    : input.completed.filter((c) => c.step.id === input.failure.step_id).map((c) => c.step);
+  const renamed = new Set(redo.map((s) => s.id));
+  return redo.map((step) => ({
+    ...step,
+    id: rename(step.id),
+    depends_on: step.depends_on.map((d) => (renamed.has(d) ? rename(d) : d)),
+  }));
 }
 
 /** A service's refusal for want of budget, as runStep and planTask report it. */

@@ -209,17 +209,21 @@ test('a permanent planning failure fails the task with the planner error', async
 });
 
 test('a failing step fails the task, skips its dependents and names both', async () => {
-  const { error, recorded } = await run({
-    execute: async (step) => {
-      if (step.id === 's2') {
-        throw ApplicationFailure.nonRetryable(
-          'coder arm answered 400: bad step',
-          'ServiceRejected',
-        );
-      }
-      return ok();
+  const { error, recorded } = await run(
+    {
+      execute: async (step) => {
+        if (step.id === 's2') {
+          throw ApplicationFailure.nonRetryable(
+            'coder arm answered 400: bad step',
+            'ServiceRejected',
+          );
+        }
+        return ok();
+      },
     },
-  });
+    // Without replanning (tested below), so that the failure ends the task.
+    { taskId: randomUUID(), spec: spec({ max_replans: 0 }) },
+  );
   expect(error).toBeInstanceOf(WorkflowFailedError);
   expect(recorded.stepEvents).toContain('s2:failed');
   expect(recorded.stepEvents).toContain('s3:skipped');
@@ -262,14 +266,17 @@ test('independent steps run at the same time; a step waits for all its dependenc
 });
 
 test('a failed step skips its dependents while a step already running on another branch finishes', async () => {
-  const { error, recorded } = await run({
-    plan: diamondPlan,
-    execute: async (step) => {
-      if (step.id === 'a')
-        throw ApplicationFailure.nonRetryable('retriever arm answered 400', 'ServiceRejected');
-      return ok();
+  const { error, recorded } = await run(
+    {
+      plan: diamondPlan,
+      execute: async (step) => {
+        if (step.id === 'a')
+          throw ApplicationFailure.nonRetryable('retriever arm answered 400', 'ServiceRejected');
+        return ok();
+      },
     },
-  });
+    { taskId: randomUUID(), spec: spec({ max_replans: 0 }) },
+  );
   expect(error).toBeInstanceOf(WorkflowFailedError);
   expect(recorded.stepEvents).toEqual(
     expect.arrayContaining(['a:failed', 'b:completed', 'c:skipped']),
@@ -646,6 +653,98 @@ describe('budget ledger', () => {
     expect(recorded.errors.at(-1)).toMatch(
       /^No budget extension within 2 s: step s2 needs 2000 tokens and \$0\.0000 free; 1000 tokens/,
     );
+  });
+});
+
+describe('replanning', () => {
+  test('a step that fails for good is replanned; completed steps keep their outputs and never rerun', async () => {
+    let s2Calls = 0;
+    const { result, recorded } = await run({
+      execute: async (step) => {
+        if (step.id === 's2' && ++s2Calls === 1) {
+          throw ApplicationFailure.nonRetryable('coder arm: model refused', 'ServiceRejected');
+        }
+        return ok(`output of ${step.id}`);
+      },
+    });
+    expect(result).toMatchObject({ status: 'completed' });
+    expect(recorded.executed.map((e) => e.stepId)).toEqual(['s1', 's2', 's2-r1', 's3-r1']);
+    // The revised step gets the kept output of s1 as its input.
+    expect(recorded.executed[2]!.inputs).toEqual({ s1: 'output of s1' });
+    const [asked] = recorded.replans;
+    expect(asked).toMatchObject({
+      revision: 1,
+      failure: { step_id: 's2', reason: 'coder arm: model refused' },
+    });
+    expect(asked!.completed.map((c) => [c.step.id, c.output])).toEqual([
+      ['s1', { $ref: 'step-output', task_id: expect.any(String), step_id: 's1' }],
+    ]);
+    expect(asked!.unfinished.map((s) => s.id)).toEqual(['s2', 's3']);
+    expect(recorded.revisions).toEqual([
+      {
+        revision: 1,
+        reason: 'step s2 failed: coder arm: model refused',
+        stepIds: ['s2-r1', 's3-r1'],
+      },
+    ]);
+    expect(recorded.statuses).toEqual([
+      'screening',
+      'planning',
+      'running',
+      'planning', // the revision
+      'running',
+      'completed',
+    ]);
+    expect(recorded.result?.output).toMatchObject({ final: 'output of s3-r1' });
+  });
+
+  test('a final judge verdict that keeps failing ends failed with the unmet criteria', async () => {
+    const failing = {
+      verdicts: [
+        { criterion: 'cites two sources', verdict: 'fail' },
+        { criterion: 'is non-empty', verdict: 'pass' },
+      ],
+      passed: false,
+    };
+    const { error, recorded } = await run({
+      execute: async (step) => ok(step.arm === 'judge' ? failing : `output of ${step.id}`),
+    });
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('CriteriaNotMet');
+    expect(recorded.errors.at(-1)).toBe(
+      'Acceptance criteria not met (after 2 revisions of the plan): cites two sources',
+    );
+    expect(recorded.replans.map((r) => r.failure)).toEqual([
+      {
+        step_id: 's3',
+        reason: 'judge verdict: 1 criteria unmet',
+        unmet_criteria: ['cites two sources'],
+      },
+      {
+        step_id: 's3-r1',
+        reason: 'judge verdict: 1 criteria unmet',
+        unmet_criteria: ['cites two sources'],
+      },
+    ]);
+    // s1 and s2 ran once; only the judging was revised.
+    expect(recorded.executed.map((e) => e.stepId)).toEqual(['s1', 's2', 's3', 's3-r1', 's3-r2']);
+    expect(recorded.statuses.at(-1)).toBe('failed');
+  });
+
+  test('max_replans 0: a failed step fails the task without a revision', async () => {
+    const { error, recorded } = await run(
+      {
+        execute: async (step) => {
+          if (step.id === 's2') throw ApplicationFailure.nonRetryable('broken', 'ServiceRejected');
+          return ok();
+        },
+      },
+      { taskId: randomUUID(), spec: spec({ max_replans: 0 }) },
+    );
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(recorded.replans).toEqual([]);
+    expect(recorded.errors.at(-1)).toMatch(/^Step s2 \(coder\) failed: broken/);
   });
 });
 

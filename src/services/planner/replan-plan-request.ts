@@ -58,6 +58,7 @@ export function replanPlanRequest(request: ReplanRequest, scope: ReplanScope): P
       },
     },
     budget: request.budget,
+    ...(request.grant ? { grant: request.grant } : {}),
     arms: request.arms,
   });
 }
