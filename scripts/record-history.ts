@@ -2,7 +2,9 @@
  * Records workflow histories for the replay test (test/workflows/replay.test.ts) from real
  * runs of the whole system: one completed task, one blocked task, one paused and resumed (from
  * the label `run-control` on), one whose plan was approved and one rejected (from
- * `plan-approval` on); earlier labels have fewer.
+ * `plan-approval` on), one that waited for and got more budget and one whose plan was revised
+ * (from `ledger-replanning` on); earlier labels have fewer. The budget case runs with a model:
+ * a local OpenAI-compatible server that reports token usage (offline arms spend nothing).
  *
  *   npx tsx scripts/record-history.ts <label>
  *
@@ -15,6 +17,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import { worstCaseModel } from '../test/support/fake-llm-replies';
+import { startFakeOpenAiServer } from '../test/support/fake-openai-server';
 import { startSystem, waitForStatus } from '../test/support/system';
 import { devServer } from '../test/support/temporal-servers';
 
@@ -25,7 +29,7 @@ type System = Awaited<ReturnType<typeof startSystem>>;
 /** Each case: what to submit, and what an operator does while it runs. */
 const CASES: Record<
   string,
-  { body: object; steer?: (system: System, id: string) => Promise<void> }
+  { body: object; steer?: (system: System, id: string) => Promise<void>; llm?: true }
 > = {
   'task-completed': {
     body: {
@@ -64,6 +68,27 @@ const CASES: Record<
         .expect(200);
     },
   },
+  'task-budget-extended': {
+    llm: true,
+    body: {
+      goal: 'Write a short paragraph on durable execution',
+      budget: { max_tokens: 4_400, max_cost_usd: 1, max_time_seconds: 120 },
+    },
+    steer: async (system, id) => {
+      await waitForStatus(system.api, id, ['awaiting_budget']);
+      await request(system.api)
+        .post(`/tasks/${id}/budget`)
+        .send({ add_tokens: 10_000 })
+        .expect(200);
+    },
+  },
+  'task-replanned': {
+    // The offline judge fails `contains "…"`; the revision's action names it, and passes.
+    body: {
+      goal: 'Research the trade-offs of event sourcing and write a short summary',
+      acceptance_criteria: ['contains "xyzzy-plugh"'],
+    },
+  },
 };
 
 async function main(): Promise<void> {
@@ -78,13 +103,39 @@ async function main(): Promise<void> {
   const server = await devServer();
   if (server.executable.type !== 'existing-path') throw new Error('needs the temporal CLI binary');
   const cli = server.executable.path;
-  const system = await startSystem();
+  const cases = Object.entries(CASES);
+  await record(
+    cases.filter(([, c]) => !c.llm),
+    label,
+    cli,
+  );
+  const openai = await startFakeOpenAiServer({ fallback: worstCaseModel });
   try {
-    for (const [name, { body, steer }] of Object.entries(CASES)) {
+    await record(
+      cases.filter(([, c]) => c.llm),
+      label,
+      cli,
+      { OPENAI_API_KEY: 'fake-key', OPENAI_BASE_URL: openai.baseUrl },
+    );
+  } finally {
+    await openai.close();
+  }
+}
+
+/** Runs the cases on one system (with `env` added to its configuration) and exports each history. */
+async function record(
+  cases: [string, (typeof CASES)[string]][],
+  label: string,
+  cli: string,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const system = await startSystem(env);
+  try {
+    for (const [name, { body, steer }] of cases) {
       const res = await request(system.api).post('/submit').send(body);
       const id = res.body.task_id as string;
       await steer?.(system, id);
-      await waitForStatus(system.api, id, ['completed', 'blocked', 'failed']);
+      await waitForStatus(system.api, id, ['completed', 'blocked', 'failed'], 60_000);
       const handle = system.client.workflow.getHandle(`task-${id}`);
       await handle.result().catch(() => undefined); // a rejected plan fails the workflow
       // Exported by the CLI, exactly as an operator would export a production history.

@@ -1,9 +1,6 @@
 import request from 'supertest';
-import {
-  startFakeOpenAiServer,
-  type ChatRequestBody,
-  type FakeOpenAiServer,
-} from '../support/fake-openai-server';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
+import { tokensReported, worstCaseModel } from '../support/fake-llm-replies';
 import { startSystem, waitForStatus, type TestSystem } from '../support/system';
 
 // The budget ledger end to end, with a model: the services call a local OpenAI-compatible
@@ -12,36 +9,8 @@ import { startSystem, waitForStatus, type TestSystem } from '../support/system';
 let openai: FakeOpenAiServer;
 let system: TestSystem;
 
-/** Three prose steps on the coder arm, one after the other. */
-const PLAN = {
-  steps: ['Draft', 'Tighten', 'Polish'].map((verb, i) => ({
-    id: `s${i + 1}`,
-    action: `${verb} a short paragraph on durable execution`,
-    arm: 'coder',
-    acceptance_criteria: ['The paragraph is non-empty'],
-    depends_on: i === 0 ? [] : [`s${i}`],
-    estimated_cost_usd: 0.001,
-    estimated_seconds: 5,
-    estimated_tokens: 500,
-  })),
-  rationale: 'draft, then improve',
-  confidence: 0.8,
-  complexity: 'simple',
-};
-
-/** The model spends all the completion tokens it is allowed: the worst case a grant must cover. */
-function reply(body: ChatRequestBody | undefined) {
-  if (body?.response_format?.json_schema?.name === 'plan') {
-    return { plan: PLAN, usage: { prompt_tokens: 100, completion_tokens: 200 } };
-  }
-  return {
-    content: 'Durable execution keeps a workflow going through crashes.',
-    usage: { prompt_tokens: 100, completion_tokens: body?.max_tokens ?? 2_000 },
-  };
-}
-
 beforeAll(async () => {
-  openai = await startFakeOpenAiServer({ fallback: reply });
+  openai = await startFakeOpenAiServer({ fallback: worstCaseModel });
   system = await startSystem({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: openai.baseUrl });
 }, 180_000);
 
@@ -80,9 +49,7 @@ test('a task out of budget waits in awaiting_budget; POST /tasks/:id/budget lets
   expect(steps.filter((s) => s.status === 'completed').length).toBeGreaterThanOrEqual(1);
   expect(steps.some((s) => s.status === 'waiting')).toBe(true);
   // What the steps and planning report is what the model server reported.
-  const reported = openai
-    .completions()
-    .reduce((n, r) => n + 100 + (r.body?.response_format ? 200 : (r.body?.max_tokens ?? 0)), 0);
+  const reported = openai.completions().reduce((n, r) => n + tokensReported(r.body), 0);
   expect(usage.spent.tokens).toBe(reported);
 
   // Invalid extensions are refused, naming the field.

@@ -2,10 +2,12 @@ import { Worker } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  BUDGET_LEDGER_PATCH,
   FAST_PATH_PATCH,
   ORDERED_WRITES_PATCH,
   PAUSE_RESUME_PATCH,
   PLAN_APPROVAL_PATCH,
+  REPLANNING_PATCH,
 } from '../../src/workflows/task-workflow';
 
 // Replays histories recorded from real runs (scripts/record-history.ts) against the current
@@ -32,6 +34,11 @@ test('there are recorded histories to replay', () => {
       ...['completed', 'blocked', 'paused', 'approved', 'rejected'].map(
         (c) => `task-${c}-ordered-writes.json`,
       ),
+      ...['completed', 'blocked', 'paused', 'approved', 'rejected'].map(
+        (c) => `task-${c}-ledger-replanning.json`,
+      ),
+      'task-budget-extended-ledger-replanning.json',
+      'task-replanned-ledger-replanning.json',
     ]),
   );
 });
@@ -63,6 +70,46 @@ test('a paused and resumed run carries both signals and the run-control patch', 
     FAST_PATH_PATCH,
     PAUSE_RESUME_PATCH,
   ]);
+});
+
+/** The updates a history accepted: name and argument. */
+function updatesOf(history: RecordedHistory): { name: string; arg: unknown }[] {
+  return history.events.flatMap((e) => {
+    const a = e.workflowExecutionUpdateAcceptedEventAttributes as
+      | { acceptedRequest: { input: { name: string; args: { payloads: { data: string }[] } } } }
+      | undefined;
+    if (!a) return [];
+    const { name, args } = a.acceptedRequest.input;
+    return [{ name, arg: JSON.parse(Buffer.from(args.payloads[0]!.data, 'base64').toString()) }];
+  });
+}
+
+/** The activities a history scheduled, in order. */
+function activitiesOf(history: RecordedHistory): string[] {
+  return history.events.flatMap((e) => {
+    const a = e.activityTaskScheduledEventAttributes as
+      { activityType: { name: string } } | undefined;
+    return a ? [a.activityType.name] : [];
+  });
+}
+
+test('a run that waited for budget carries the extendBudget update and the budget-ledger patch', () => {
+  const history = load('task-budget-extended-ledger-replanning.json');
+  expect(updatesOf(history)).toEqual([{ name: 'extendBudget', arg: { add_tokens: 10_000 } }]);
+  expect(patchesOf(history)).toContain(BUDGET_LEDGER_PATCH);
+  // A step refused for want of budget ran again once the budget was extended.
+  const steps = activitiesOf(history).filter((a) => a === 'runStep');
+  expect(steps.length).toBeGreaterThan(3);
+});
+
+test('a replanned run carries a replanTask and the replanning patch; one that never failed does not', () => {
+  const history = load('task-replanned-ledger-replanning.json');
+  expect(activitiesOf(history)).toContain('replanTask');
+  expect(patchesOf(history)).toEqual(
+    expect.arrayContaining([BUDGET_LEDGER_PATCH, REPLANNING_PATCH]),
+  );
+  // The patch is asked only at the first failure: a run without one carries no marker for it.
+  expect(patchesOf(load('task-completed-ledger-replanning.json'))).not.toContain(REPLANNING_PATCH);
 });
 
 test('approved and rejected runs carry the approvePlan update and the plan-approval patch', () => {
