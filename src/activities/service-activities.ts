@@ -202,6 +202,45 @@ export function createServiceActivities(
     }
   };
 
+  const arms = Object.keys(urls.armUrls) as PlanStep['arm'][];
+
+  /**
+   * Calls the Planner Arm (`/plan` or `/replan`) with the task and `extra`, and refuses an
+   * answer that breaks the rules. Defence in depth: the planner validates too, but a plan that
+   * would deadlock or overrun must never reach the workflow, whoever produced it.
+   */
+  const askPlanner = async (
+    route: 'plan' | 'replan',
+    spec: TaskSpec,
+    extra: object,
+    problemsOf: (steps: PlanStep[]) => string[],
+  ): Promise<PlanResponse> => {
+    const plan = await withHeartbeats((signal) =>
+      postJson(
+        http,
+        `${urls.plannerUrl}/${route}`,
+        {
+          goal: spec.goal,
+          constraints: spec.constraints,
+          acceptance_criteria: spec.acceptance_criteria,
+          context: spec.context,
+          budget: spec.budget,
+          ...extra,
+        },
+        { service: 'Planner Arm', response: planResponseSchema, signal },
+      ),
+    );
+    const problems = problemsOf(plan.steps);
+    if (problems.length) {
+      const what = route === 'plan' ? 'plan' : 'revision';
+      throw ApplicationFailure.nonRetryable(
+        `Planner returned an invalid ${what}: ${problems.join('; ')}`,
+        'InvalidPlan',
+      );
+    }
+    return plan;
+  };
+
   return {
     /**
      * Screens everything the user wrote, field by field, so a redaction can be carried into
@@ -256,35 +295,9 @@ export function createServiceActivities(
       spec: TaskSpec;
       grant?: Grant;
     }): Promise<PlanResponse> {
-      const { spec, grant } = input;
-      const plan = await withHeartbeats((signal) =>
-        postJson(
-          http,
-          `${urls.plannerUrl}/plan`,
-          {
-            goal: spec.goal,
-            constraints: spec.constraints,
-            acceptance_criteria: spec.acceptance_criteria,
-            context: spec.context,
-            budget: spec.budget,
-            ...(grant ? { grant } : {}),
-          },
-          { service: 'Planner Arm', response: planResponseSchema, signal },
-        ),
+      return askPlanner('plan', input.spec, input.grant ? { grant: input.grant } : {}, (steps) =>
+        validatePlanSteps(steps, arms),
       );
-      // Defence in depth: the planner validates too, but a plan that would deadlock or
-      // overrun must never reach the workflow, whoever produced it.
-      const problems = validatePlanSteps(
-        plan.steps,
-        Object.keys(urls.armUrls) as PlanStep['arm'][],
-      );
-      if (problems.length) {
-        throw ApplicationFailure.nonRetryable(
-          `Planner returned an invalid plan: ${problems.join('; ')}`,
-          'InvalidPlan',
-        );
-      }
-      return plan;
     },
 
     /**
@@ -301,38 +314,11 @@ export function createServiceActivities(
       unfinished: PlanStep[];
       failure: ReplanRequest['failure'];
     }): Promise<PlanResponse> {
-      const { spec } = input;
-      const plan = await withHeartbeats((signal) =>
-        postJson(
-          http,
-          `${urls.plannerUrl}/replan`,
-          {
-            goal: spec.goal,
-            constraints: spec.constraints,
-            acceptance_criteria: spec.acceptance_criteria,
-            context: spec.context,
-            budget: spec.budget,
-            ...(input.grant ? { grant: input.grant } : {}),
-            revision: input.revision,
-            completed: input.completed,
-            unfinished: input.unfinished,
-            failure: input.failure,
-          },
-          { service: 'Planner Arm', response: planResponseSchema, signal },
-        ),
+      const { taskId: _taskId, spec, grant, ...revision } = input;
+      const completed = input.completed.map((c) => c.step.id);
+      return askPlanner('replan', spec, { ...(grant ? { grant } : {}), ...revision }, (steps) =>
+        validateRevisionSteps(steps, completed, arms),
       );
-      const problems = validateRevisionSteps(
-        plan.steps,
-        input.completed.map((c) => c.step.id),
-        Object.keys(urls.armUrls) as PlanStep['arm'][],
-      );
-      if (problems.length) {
-        throw ApplicationFailure.nonRetryable(
-          `Planner returned an invalid revision: ${problems.join('; ')}`,
-          'InvalidPlan',
-        );
-      }
-      return plan;
     },
 
     /**

@@ -89,18 +89,35 @@ export function validatePlanSteps(steps: readonly PlanStep[], arms: readonly Arm
       `plan has ${steps.length} steps; it needs ${PLAN_STEP_LIMITS.min} to ${PLAN_STEP_LIMITS.max}`,
     );
   }
+  return [...problems, ...stepProblems(steps, arms, new Set())];
+}
+
+/**
+ * What is wrong with each step: ids unique and none of `completed`, arms allowed, acceptance
+ * criteria present, dependencies only on earlier steps or `completed` ones.
+ */
+function stepProblems(
+  steps: readonly PlanStep[],
+  arms: readonly ArmName[],
+  completed: ReadonlySet<string>,
+): string[] {
+  const problems: string[] = [];
   const earlier = new Set<string>();
+  const missing = completed.size
+    ? 'is neither a completed step nor an earlier step'
+    : 'does not exist';
   steps.forEach((step, index) => {
     const where = `steps[${index}] (${step.id})`;
-    if (earlier.has(step.id)) problems.push(`${where}: duplicate step id`);
+    if (completed.has(step.id)) problems.push(`${where}: id is taken by a completed step`);
+    else if (earlier.has(step.id)) problems.push(`${where}: duplicate step id`);
     if (!arms.includes(step.arm)) problems.push(`${where}: arm "${step.arm}" is not available`);
     if (step.acceptance_criteria.length === 0) problems.push(`${where}: no acceptance criteria`);
     for (const dep of step.depends_on) {
       if (dep === step.id) problems.push(`${where}: depends on itself`);
-      else if (!earlier.has(dep)) {
+      else if (!earlier.has(dep) && !completed.has(dep)) {
         const later = steps.some((s) => s.id === dep);
         problems.push(
-          `${where}: depends_on "${dep}" ${later ? 'is not an earlier step' : 'does not exist'}`,
+          `${where}: depends_on "${dep}" ${later ? 'is not an earlier step' : missing}`,
         );
       }
     }
@@ -114,18 +131,7 @@ export function validatePlanSteps(steps: readonly PlanStep[], arms: readonly Arm
  * did not, and why a revision is needed. The response is a {@link PlanResponse} whose steps are
  * only the revision's new steps.
  */
-export const replanRequestSchema = z.object({
-  goal: z.string().min(1),
-  constraints: z.array(z.string()).default([]),
-  acceptance_criteria: z.array(z.string()).default([]),
-  context: z.record(z.string(), z.unknown()).default({}),
-  budget: budgetSchema,
-  arms: z
-    .array(z.enum(ARM_NAMES))
-    .min(1)
-    .default([...ARM_NAMES]),
-  /** What the revision's model calls may spend (see `grantSchema`); absent: no cap. */
-  grant: grantSchema.optional(),
+export const replanRequestSchema = planRequestSchema.extend({
   /** 1 for the first revision. */
   revision: z.number().int().min(1),
   /** Steps that completed: kept, never re-run. `output` is the step's output as the workflow holds it (inline, or a reference object for large outputs: pass it through, never resolve it). */
@@ -165,24 +171,5 @@ export function validateRevisionSteps(
   if (steps.length < 1 || steps.length > PLAN_STEP_LIMITS.max) {
     problems.push(`revision has ${steps.length} steps; it needs 1 to ${PLAN_STEP_LIMITS.max}`);
   }
-  const completed = new Set(completedIds);
-  const earlier = new Set<string>();
-  steps.forEach((step, index) => {
-    const where = `steps[${index}] (${step.id})`;
-    if (completed.has(step.id)) problems.push(`${where}: id is taken by a completed step`);
-    else if (earlier.has(step.id)) problems.push(`${where}: duplicate step id`);
-    if (!arms.includes(step.arm)) problems.push(`${where}: arm "${step.arm}" is not available`);
-    if (step.acceptance_criteria.length === 0) problems.push(`${where}: no acceptance criteria`);
-    for (const dep of step.depends_on) {
-      if (dep === step.id) problems.push(`${where}: depends on itself`);
-      else if (!earlier.has(dep) && !completed.has(dep)) {
-        const later = steps.some((s) => s.id === dep);
-        problems.push(
-          `${where}: depends_on "${dep}" ${later ? 'is not an earlier step' : 'is neither a completed step nor an earlier step'}`,
-        );
-      }
-    }
-    earlier.add(step.id);
-  });
-  return problems;
+  return [...problems, ...stepProblems(steps, arms, new Set(completedIds))];
 }

@@ -118,15 +118,9 @@ test('approved and rejected runs carry the approvePlan update and the plan-appro
     ['task-rejected-plan-approval.json', false],
   ] as const) {
     const history = load(file);
-    const updates = history.events.flatMap((e) => {
-      const a = e.workflowExecutionUpdateAcceptedEventAttributes as
-        | { acceptedRequest: { input: { name: string; args: { payloads: { data: string }[] } } } }
-        | undefined;
-      if (!a) return [];
-      const { name, args } = a.acceptedRequest.input;
-      return [{ name, arg: JSON.parse(Buffer.from(args.payloads[0]!.data, 'base64').toString()) }];
-    });
-    expect(updates).toEqual([{ name: 'approvePlan', arg: expect.objectContaining({ approved }) }]);
+    expect(updatesOf(history)).toEqual([
+      { name: 'approvePlan', arg: expect.objectContaining({ approved }) },
+    ]);
     expect(patchesOf(history)).toEqual([FAST_PATH_PATCH, PAUSE_RESUME_PATCH, PLAN_APPROVAL_PATCH]);
   }
 });

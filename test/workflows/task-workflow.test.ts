@@ -494,7 +494,7 @@ describe('plan approval', () => {
       ).rejects.toMatchObject({
         cause: {
           message: expect.stringMatching(
-            /not awaiting approval \(it is (screening|planning|running)\)/,
+            /not awaiting approval \(it is (pending|screening|planning|running)\)/,
           ),
         },
       });

@@ -1,33 +1,12 @@
 import type { Express } from 'express';
-import pino from 'pino';
 import request from 'supertest';
-import { createArmApp } from '../../../src/services/arms/arm-app';
 import { judgeArm } from '../../../src/services/arms/handlers/judge';
-import { createLlm } from '../../../src/services/common/llm-client';
 import { budgetInsufficientBodySchema } from '../../../src/shared/budget';
 import { estimatePromptTokens } from '../../../src/shared/model-cost';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fake-openai-server';
+import { useArmApps } from './arm-apps';
 import { stepRequest } from './step-request';
 
-const silent = pino({ level: 'silent' });
-let fake: FakeOpenAiServer;
-let offline: Express;
-let withLlm: Express;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAiServer();
-  offline = createArmApp({ arm: judgeArm, logger: silent }).app;
-  const llm = createLlm({
-    apiKey: 'k',
-    baseUrl: fake.baseUrl,
-    model: 'fake-model',
-    timeoutMs: 5_000,
-  });
-  withLlm = createArmApp({ arm: judgeArm, logger: silent, llm }).app;
-});
-
-afterEach(() => fake.reset());
-afterAll(() => fake.close());
+const apps = useArmApps(judgeArm);
 
 const SUMMARY =
   'Event sourcing keeps an audit log of every change, at the cost of schema evolution.';
@@ -48,7 +27,7 @@ const judge = (app: Express, criteria: string[], inputs: Record<string, unknown>
 
 test('offline: rules decide what they can, the rest is unverified, never passed', async () => {
   const res = await judge(
-    offline,
+    apps().offline,
     [
       'summary is non-empty',
       'at most 20 words',
@@ -92,14 +71,16 @@ test('offline: rules decide what they can, the rest is unverified, never passed'
 });
 
 test('offline: when the rules decide everything, the judge is a tool and can pass', async () => {
-  const res = await judge(offline, ['result is between 10 and 20'], {
+  const res = await judge(apps().offline, ['result is between 10 and 20'], {
     s2: { tool: 'calc', value: 14 },
   });
   expect(res.body).toMatchObject({ output: { passed: true }, mode: 'tool', confidence: 1 });
 });
 
 test('a failing rule fails the step’s verdict', async () => {
-  const res = await judge(offline, ['at least 3 passages'], { s1: { query: 'q', passages: [] } });
+  const res = await judge(apps().offline, ['at least 3 passages'], {
+    s1: { query: 'q', passages: [] },
+  });
   expect(res.body.output).toMatchObject({
     verdicts: [{ verdict: 'fail', method: 'rule', detail: 's1: 0 passages (≥ 3)' }],
     passed: false,
@@ -107,7 +88,7 @@ test('a failing rule fails the step’s verdict', async () => {
 });
 
 test('with an LLM: one call for every criterion the rules left open, verdicts validated', async () => {
-  fake.enqueue({
+  apps().fake.enqueue({
     plan: {
       verdicts: [
         { criterion: 1, verdict: 'PASS', detail: 'It says "audit log of every change".' },
@@ -116,7 +97,7 @@ test('with an LLM: one call for every criterion the rules left open, verdicts va
     },
   });
   const res = await judge(
-    withLlm,
+    apps().withLlm,
     ['summary is non-empty', 'The summary is accurate', 'Every claim cites a source', 'rambles'],
     { s3: SUMMARY },
   );
@@ -152,7 +133,7 @@ test('with an LLM: one call for every criterion the rules left open, verdicts va
     usage: { tokens: 300 },
     output: { passed: false },
   });
-  const calls = fake.completions();
+  const calls = apps().fake.completions();
   expect(calls).toHaveLength(1);
   const prompt = calls[0]!.body!.messages![1]!.content!;
   // Only the open criteria are asked, numbered; the rule-decided one is not.
@@ -163,14 +144,14 @@ test('with an LLM: one call for every criterion the rules left open, verdicts va
 });
 
 test('with an LLM and nothing left open, the model is not called', async () => {
-  const res = await judge(withLlm, ['output is valid JSON'], { s1: '{"ok": true}' });
+  const res = await judge(apps().withLlm, ['output is valid JSON'], { s1: '{"ok": true}' });
   expect(res.body).toMatchObject({ output: { passed: true }, mode: 'tool', usage: { tokens: 0 } });
-  expect(fake.completions()).toHaveLength(0);
+  expect(apps().fake.completions()).toHaveLength(0);
 });
 
 test('an unreadable model reply leaves the open criteria unverified, never passed', async () => {
-  fake.enqueue({ content: 'Looks good to me!' });
-  const res = await judge(withLlm, ['The summary is accurate'], { s3: SUMMARY });
+  apps().fake.enqueue({ content: 'Looks good to me!' });
+  const res = await judge(apps().withLlm, ['The summary is accurate'], { s3: SUMMARY });
   expect(res.body.output).toEqual({
     verdicts: [
       {
@@ -185,19 +166,19 @@ test('an unreadable model reply leaves the open criteria unverified, never passe
 });
 
 test('verdicts outside pass/fail/unverified are not accepted', async () => {
-  fake.enqueue({ plan: { verdicts: [{ criterion: 1, verdict: 'probably', detail: '' }] } });
-  const res = await judge(withLlm, ['The summary is accurate'], { s3: SUMMARY });
+  apps().fake.enqueue({ plan: { verdicts: [{ criterion: 1, verdict: 'probably', detail: '' }] } });
+  const res = await judge(apps().withLlm, ['The summary is accurate'], { s3: SUMMARY });
   expect(res.body.output.verdicts[0]).toMatchObject({ verdict: 'unverified' });
 });
 
 test('an LLM outage is a 503 the activity retries', async () => {
-  fake.enqueue({ status: 500 });
-  const res = await judge(withLlm, ['The summary is accurate'], { s3: SUMMARY });
+  apps().fake.enqueue({ status: 500 });
+  const res = await judge(apps().withLlm, ['The summary is accurate'], { s3: SUMMARY });
   expect(res.status).toBe(503);
 });
 
 test('capabilities list the rules', async () => {
-  const caps = await request(offline).get('/capabilities').expect(200);
+  const caps = await request(apps().offline).get('/capabilities').expect(200);
   expect(caps.body.mode).toBe('offline');
   expect(caps.body.rules.map((r: { name: string }) => r.name)).toEqual(
     expect.arrayContaining(['non-empty', 'valid-json', 'contains', 'count', 'number-between']),
@@ -221,18 +202,18 @@ describe('within the request’s grant (budget_left)', () => {
       });
 
   test('the model call’s max_tokens is what the grant leaves after the prompt', async () => {
-    fake.enqueue({ plan: { verdicts: [{ criterion: 1, verdict: 'pass', detail: 'ok' }] } });
-    const res = await judgeWithin(withLlm, ['The summary is accurate'], {
+    apps().fake.enqueue({ plan: { verdicts: [{ criterion: 1, verdict: 'pass', detail: 'ok' }] } });
+    const res = await judgeWithin(apps().withLlm, ['The summary is accurate'], {
       tokens: 300,
       cost_usd: 1,
     });
     expect(res.status).toBe(200);
-    const [sent] = fake.completions();
+    const [sent] = apps().fake.completions();
     expect(sent!.body!.max_tokens).toBe(300 - estimatePromptTokens(sent!.body!.messages!));
   });
 
   test('a grant too small for the call is refused with 402 before the model is asked', async () => {
-    const res = await judgeWithin(withLlm, ['The summary is accurate'], {
+    const res = await judgeWithin(apps().withLlm, ['The summary is accurate'], {
       tokens: 1_000,
       cost_usd: 0.000_01,
     });
@@ -240,15 +221,17 @@ describe('within the request’s grant (budget_left)', () => {
     const { error } = budgetInsufficientBodySchema.parse(res.body);
     expect(error.needed.cost_usd).toBeGreaterThan(0.000_01);
     expect(error.message).toMatch(/needs at least/);
-    expect(fake.completions()).toHaveLength(0);
+    expect(apps().fake.completions()).toHaveLength(0);
   });
 
   test('rules alone spend nothing: the judge runs on an empty grant', async () => {
     const empty = { tokens: 0, cost_usd: 0 };
-    const ruled = await judgeWithin(withLlm, ['summary is non-empty'], empty).expect(200);
+    const ruled = await judgeWithin(apps().withLlm, ['summary is non-empty'], empty).expect(200);
     expect(ruled.body).toMatchObject({ mode: 'tool', usage: { tokens: 0, cost_usd: 0 } });
-    const offlineRes = await judgeWithin(offline, ['The summary is accurate'], empty).expect(200);
+    const offlineRes = await judgeWithin(apps().offline, ['The summary is accurate'], empty).expect(
+      200,
+    );
     expect(offlineRes.body).toMatchObject({ mode: 'offline', usage: { tokens: 0, cost_usd: 0 } });
-    expect(fake.completions()).toHaveLength(0);
+    expect(apps().fake.completions()).toHaveLength(0);
   });
 });

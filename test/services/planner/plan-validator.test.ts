@@ -1,23 +1,10 @@
 import { validatePlan } from '../../../src/services/planner/plan-validator';
-import { ARM_NAMES, type PlanStep } from '../../../src/shared/plan';
+import { ARM_NAMES } from '../../../src/shared/plan';
+import { planStep } from '../../support/plan-step';
 
 const budget = { max_cost_usd: 1, max_time_seconds: 300, max_tokens: 20_000 };
 const limits = { arms: ARM_NAMES, budget };
-const step = (
-  id: string,
-  arm: PlanStep['arm'],
-  depends_on: string[] = [],
-  action = `Do ${id}`,
-): PlanStep => ({
-  id,
-  action,
-  arm,
-  acceptance_criteria: [`${id} done`],
-  depends_on,
-  estimated_cost_usd: 0.01,
-  estimated_seconds: 10,
-  estimated_tokens: 1_000,
-});
+const step = planStep;
 const good = [step('s1', 'retriever'), step('s2', 'coder', ['s1']), step('s3', 'judge', ['s2'])];
 
 describe('validatePlan', () => {

@@ -9,24 +9,11 @@ import {
   type PlanStep,
 } from '../../../src/shared/plan';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../support/fake-openai-server';
+import { planStep } from '../../support/plan-step';
 
 const logger = pino({ level: 'silent' });
 const budget = { max_cost_usd: 1, max_time_seconds: 300, max_tokens: 20_000 };
-const step = (
-  id: string,
-  arm: PlanStep['arm'],
-  depends_on: string[] = [],
-  action = `Do ${id}`,
-): PlanStep => ({
-  id,
-  action,
-  arm,
-  acceptance_criteria: [`${id} is done`],
-  depends_on,
-  estimated_cost_usd: 0.01,
-  estimated_seconds: 20,
-  estimated_tokens: 2_000,
-});
+const step = planStep;
 const plan = [
   step('s1', 'retriever', [], 'Search the documents for how B-tree indexes work'),
   step('s2', 'coder', ['s1'], 'Explain range scans on a B-tree with an example'),
@@ -143,7 +130,7 @@ describe('POST /replan with an OpenAI-compatible server', () => {
       ['s3-r1', ['s2-r1']],
     ]);
     expect(revision).toMatchObject({ model: 'fake-model', cache: { hit: false } });
-    expect(revision.total_estimates).toEqual({ cost_usd: 0.03, seconds: 60, tokens: 6_000 });
+    expect(revision.total_estimates).toEqual({ cost_usd: 0.03, seconds: 30, tokens: 3_000 });
     // The fake server reports 300 tokens per completion.
     expect(revision.usage.tokens).toBe(300);
 

@@ -8,24 +8,11 @@ import {
   validateRevisionSteps,
   type PlanStep,
 } from '../../../src/shared/plan';
+import { planStep } from '../../support/plan-step';
 
 const logger = pino({ level: 'silent' });
 const budget = { max_cost_usd: 1, max_time_seconds: 300, max_tokens: 20_000 };
-const step = (
-  id: string,
-  arm: PlanStep['arm'],
-  depends_on: string[] = [],
-  action = `Do ${id}`,
-): PlanStep => ({
-  id,
-  action,
-  arm,
-  acceptance_criteria: [`${id} done`],
-  depends_on,
-  estimated_cost_usd: 0.01,
-  estimated_seconds: 10,
-  estimated_tokens: 1_000,
-});
+const step = planStep;
 // The offline planner's research shape: gather, counter-evidence, synthesis, screen, verify.
 const plan = [
   step('s1', 'retriever', [], 'Find sources on PostgreSQL and SQLite'),
