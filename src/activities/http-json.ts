@@ -75,11 +75,13 @@ export async function postJson<S extends z.ZodType>(
   if (status === 402) {
     const refusal = budgetInsufficientBodySchema.safeParse(parseJson(response.body));
     if (refusal.success) {
-      const { message, needed } = refusal.data.error;
+      // details: what the call needs, then what the request had spent before it was refused.
+      const { message, needed, spent } = refusal.data.error;
       throw ApplicationFailure.nonRetryable(
         `${service} answered 402: ${message.slice(0, 500)}`,
         BUDGET_INSUFFICIENT_FAILURE,
         needed,
+        spent ?? { tokens: 0, cost_usd: 0 },
       );
     }
   }

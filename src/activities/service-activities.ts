@@ -188,16 +188,20 @@ export function createServiceActivities(
         throw err;
       const { taskId, step } = input;
       const attempt = Context.current().info.attempt;
+      // What the arm spent on this request before it was refused counts like any usage.
+      const spent = (err.details?.[1] ?? { tokens: 0, cost_usd: 0 }) as Grant;
       await projection.recordStepStatus({
         taskId,
         stepId: step.id,
         attempt,
         status: 'waiting',
         error: `waiting for budget: ${err.message}`,
+        tokens: before.tokens + spent.tokens,
+        costUsd: before.costUsd + spent.cost_usd,
       });
       throw ApplicationFailure.nonRetryable(err.message, BUDGET_INSUFFICIENT_FAILURE, {
         needed: err.details?.[0],
-        usage: { tokens: before.tokens, cost_usd: before.costUsd },
+        usage: { tokens: before.tokens + spent.tokens, cost_usd: before.costUsd + spent.cost_usd },
       });
     }
   };

@@ -21,5 +21,7 @@ export const budgetInsufficientBodySchema = z.object({
     code: z.literal('BUDGET_INSUFFICIENT'),
     message: z.string(),
     needed: grantSchema,
+    /** What the request had already spent on earlier model calls when it was refused. */
+    spent: grantSchema.optional(),
   }),
 });

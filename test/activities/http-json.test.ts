@@ -48,7 +48,8 @@ test('a 402 BUDGET_INSUFFICIENT is a non-retryable BudgetInsufficient with the n
   const failure = await post();
   expect(failure.type).toBe('BudgetInsufficient');
   expect(failure.nonRetryable).toBe(true);
-  expect(failure.details).toEqual([needed]);
+  // Then what the request had spent before the refusal: nothing, when the body does not say.
+  expect(failure.details).toEqual([needed, { tokens: 0, cost_usd: 0 }]);
   expect(failure.message).toBe(
     'Coder arm answered 402: Budget too small: the model call needs at least 1164 tokens',
   );

@@ -453,6 +453,8 @@ describe('budget grants', () => {
         code: 'BUDGET_INSUFFICIENT',
         message: 'the model call needs at least 900 tokens',
         needed: { tokens: 900, cost_usd: 0.01 },
+        // An earlier model call of the same request, before the refusal.
+        spent: { tokens: 250, cost_usd: 0.001 },
       },
     },
   };
@@ -496,7 +498,7 @@ describe('budget grants', () => {
     expect(await stepOneRow(taskId)).toMatchObject({ status: 'completed', reservedTokens: 0 });
   });
 
-  test('an arm refusing for want of budget leaves the step waiting and says what it needs', async () => {
+  test('an arm refusing for want of budget leaves the step waiting, counts what it spent, says what it needs', async () => {
     const taskId = randomUUID();
     const acts = activities();
     await createTaskWithPlan(taskId, acts);
@@ -506,10 +508,10 @@ describe('budget grants', () => {
     expect(failure.nonRetryable).toBe(true);
     expect(failure.details?.[0]).toEqual({
       needed: { tokens: 900, cost_usd: 0.01 },
-      usage: { tokens: 0, cost_usd: 0 },
+      usage: { tokens: 250, cost_usd: 0.001 },
     });
     const row = await stepOneRow(taskId);
-    expect(row).toMatchObject({ status: 'waiting', reservedTokens: 0, reservedCostUsd: 0 });
+    expect(row).toMatchObject({ status: 'waiting', tokens: 250, reservedTokens: 0 });
     expect(row.error).toMatch(/^waiting for budget: /);
   });
 

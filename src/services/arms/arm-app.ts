@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { armExecuteRequestSchema } from '../../shared/arm';
+import { AppError } from '../../http/app-error';
 import { createHttpApp, type HttpApp } from '../../http/create-http-app';
 import { parseOrThrow } from '../../http/validate';
 import { remainingGrant } from '../common/grant';
@@ -43,9 +44,22 @@ export function createArmApp({ arm, logger, llm }: ArmAppOptions): HttpApp {
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const grant = remainingGrant(body.budget_left);
-    const result = await arm.handler(body, { llm, signal: abort.signal, grant });
-    res.json(result);
+    const granted = remainingGrant(body.budget_left);
+    const grant = { ...granted };
+    try {
+      res.json(await arm.handler(body, { llm, signal: abort.signal, grant }));
+    } catch (err) {
+      // A refusal after earlier model calls of this request (the executor's repair) says what
+      // those calls spent, so the task's ledger still counts them.
+      if (err instanceof AppError && err.code === 'BUDGET_INSUFFICIENT') {
+        const spent = {
+          tokens: granted.tokens - grant.tokens,
+          cost_usd: granted.cost_usd - grant.cost_usd,
+        };
+        throw new AppError(err.code, err.message, err.details, { ...err.extra, spent });
+      }
+      throw err;
+    }
   });
   http.finish();
   return http;

@@ -272,6 +272,8 @@ describe('the request’s budget_left is a strict cap on its model calls', () =>
     expect(res.status).toBe(402);
     expect(res.body.error.code).toBe('BUDGET_INSUFFICIENT');
     expect(fake.completions()).toHaveLength(1);
+    // The refusal says what the first call spent, so the task's ledger counts it.
+    expect(budgetInsufficientBodySchema.parse(res.body).error.spent?.tokens).toBe(1_400);
   });
 
   test('tool and offline steps spend nothing, so they run on an empty grant', async () => {
