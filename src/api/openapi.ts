@@ -3,6 +3,7 @@ import { createDocument } from 'zod-openapi';
 import { ERROR_CODES } from '../http/app-error';
 import { submitTaskSchema, TASK_STATUSES } from '../shared/task';
 import { createDocumentSchema, listQuerySchema } from './documents-router';
+import { taskListQuerySchema } from './task-list';
 import {
   budgetExtensionSchema,
   decisionBodySchema,
@@ -89,6 +90,22 @@ export function createOpenApiDocument() {
             '200': json(accepted, 'The task this Idempotency-Key already stands for'),
             '202': json(accepted, 'Accepted'),
             ...errors(400, 409, 413),
+          },
+        },
+      },
+      '/tasks': {
+        get: {
+          summary: 'Tasks, newest first, a page at a time (keyset pagination)',
+          requestParams: { query: taskListQuerySchema },
+          responses: {
+            '200': json(
+              z.object({
+                tasks: z.array(z.looseObject({ task_id: z.uuid() })),
+                next_cursor: z.string().nullable(),
+              }),
+              'A page of tasks; `next_cursor` is null on the last page',
+            ),
+            ...errors(400),
           },
         },
       },

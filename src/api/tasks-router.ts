@@ -23,6 +23,7 @@ import {
   workflowIdFor,
 } from '../workflows/definitions';
 import { taskRowFor } from './task-row';
+import { listTasks, taskListQuerySchema } from './task-list';
 import { taskLinks, toResultView, toTaskView } from './task-view';
 import type { WorkflowStarter } from './workflow-starter';
 
@@ -281,6 +282,11 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   // With If-None-Match naming the current view and `wait`, the request is held until the task
   // changes (the projection's triggers announce it) or the wait ends (304). Express answers
   // 304 itself when If-None-Match matches the ETag we set.
+  router.get('/tasks', async (req, res) => {
+    const query = parseOrThrow(taskListQuerySchema, req.query, 'query');
+    res.json(await listTasks(prisma, query));
+  });
+
   router.get('/tasks/:id', async (req, res) => {
     const id = taskId(req.params);
     const { wait = 0 } = parseOrThrow(taskQuerySchema, req.query, 'query');
