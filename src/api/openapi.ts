@@ -131,6 +131,20 @@ export function createOpenApiDocument() {
           },
         },
       },
+      '/tasks/{id}/events': {
+        get: {
+          summary:
+            'A task’s changes as Server-Sent Events: the current status and steps, then every status change in order and step changes, then `end` with the final status',
+          requestParams: { path: taskIdParams },
+          responses: {
+            '200': {
+              description:
+                'text/event-stream: `event: status` `{"status","seq"}`, `event: step` `{"step_id","status"}`, `event: end` `{"status"}`',
+            },
+            ...errors(400, 404),
+          },
+        },
+      },
       '/tasks/{id}/results': {
         get: {
           summary: 'A task’s result and every step’s output; with `wait`, waits for it to end',

@@ -23,6 +23,7 @@ import {
   workflowIdFor,
 } from '../workflows/definitions';
 import { taskRowFor } from './task-row';
+import { streamTaskEvents } from './task-events';
 import { listTasks, taskListQuerySchema } from './task-list';
 import { taskLinks, toResultView, toTaskView } from './task-view';
 import type { WorkflowStarter } from './workflow-starter';
@@ -285,6 +286,10 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   router.get('/tasks', async (req, res) => {
     const query = parseOrThrow(taskListQuerySchema, req.query, 'query');
     res.json(await listTasks(prisma, query));
+  });
+
+  router.get('/tasks/:id/events', async (req, res) => {
+    await streamTaskEvents(prisma, taskChanges, taskId(req.params), req, res);
   });
 
   router.get('/tasks/:id', async (req, res) => {

@@ -19,6 +19,8 @@ export interface TaskChangeWait {
 export interface TaskChange {
   /** The task's status when its own row changed; undefined when a step or its result did. */
   status?: string;
+  /** With `status`: the write's place in the run's order (`tasks.status_seq`; 0 for old runs). */
+  seq?: number;
 }
 
 /** Announcements that a task's projection (its row, steps or result) changed. */
@@ -29,6 +31,11 @@ export interface TaskChanges {
    * A lost connection wakes every wait whatever `matches` says: changes may have gone unheard.
    */
   subscribe(taskId: string, matches?: (change: TaskChange) => boolean): TaskChangeWait;
+  /**
+   * Hears every change of the task, in commit order, until the returned function is called.
+   * `undefined` means changes may have gone unheard (the connection was lost): re-read.
+   */
+  watch(taskId: string, onChange: (change?: TaskChange) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -64,12 +71,20 @@ export async function listenForTaskChanges(
   };
   const onNotification = (payload: string | undefined) => {
     try {
-      const { task_id: taskId, status } = JSON.parse(payload ?? '') as {
+      const {
+        task_id: taskId,
+        status,
+        seq,
+      } = JSON.parse(payload ?? '') as {
         task_id?: unknown;
         status?: unknown;
+        seq?: unknown;
       };
       if (typeof taskId !== 'string') return;
-      wake(taskId, typeof status === 'string' ? { status } : {});
+      wake(
+        taskId,
+        typeof status === 'string' ? { status, ...(typeof seq === 'number' ? { seq } : {}) } : {},
+      );
     } catch {
       log.warn({ payload: payload?.slice(0, 100) }, 'ignored a malformed task change notification');
     }
@@ -117,7 +132,25 @@ export async function listenForTaskChanges(
 
   await connect();
 
+  const addWaiter = (taskId: string, offer: (change?: TaskChange) => boolean) => {
+    let set = waiters.get(taskId);
+    if (!set) waiters.set(taskId, (set = new Set()));
+    set.add(offer);
+    return () => {
+      const current = waiters.get(taskId);
+      current?.delete(offer);
+      if (current?.size === 0) waiters.delete(taskId);
+    };
+  };
+
   return {
+    watch(taskId, onChange) {
+      // Never accepts the change, so it stays subscribed until stopped.
+      return addWaiter(taskId, (change) => {
+        onChange(change);
+        return false;
+      });
+    },
     subscribe(taskId, matches) {
       let heard = false;
       let resolveWait: (() => void) | undefined;
@@ -127,14 +160,7 @@ export async function listenForTaskChanges(
         resolveWait?.();
         return true;
       };
-      let set = waiters.get(taskId);
-      if (!set) waiters.set(taskId, (set = new Set()));
-      set.add(onChange);
-      const unsubscribe = () => {
-        const current = waiters.get(taskId);
-        current?.delete(onChange);
-        if (current?.size === 0) waiters.delete(taskId);
-      };
+      const unsubscribe = addWaiter(taskId, onChange);
       return {
         cancel: unsubscribe,
         wait(ms, signal) {
