@@ -130,6 +130,12 @@ export function createOpenApiDocument() {
             ...errors(400, 404),
           },
         },
+        delete: {
+          summary:
+            'Delete a task: cancels it if it is still running, then purges its row, steps, outputs and result',
+          requestParams: { path: taskIdParams },
+          responses: { '204': { description: 'Deleted' }, ...errors(400, 404, 503) },
+        },
       },
       '/tasks/{id}/events': {
         get: {

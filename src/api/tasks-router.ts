@@ -408,6 +408,28 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   decisionRoute('approve', true);
   decisionRoute('reject', false);
 
+  // Delete: a task still running is cancelled first (and its run left to record the end), then
+  // its row, steps, outputs, revisions and result are purged from the projection. If Temporal
+  // cannot be reached, nothing is deleted (503). The run's history stays in Temporal until its
+  // namespace's retention ends.
+  router.delete('/tasks/:id', async (req, res) => {
+    const task = await findControllable(taskId(req.params));
+    if (!isTerminalStatus(task.status as TaskStatus)) {
+      await callWorkflow(task, 'the task was not deleted', async (handle) => {
+        try {
+          await handle.cancel();
+        } catch (err) {
+          // Already closed (terminated, or its end not projected yet): nothing to cancel.
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          return;
+        }
+        await handle.result().catch(() => undefined);
+      });
+    }
+    await prisma.task.deleteMany({ where: { id: task.id } });
+    res.status(204).end();
+  });
+
   // More budget: the workflow's `extendBudget` update, as from
   // `temporal workflow update execute --name extendBudget`. A task in `awaiting_budget` goes on.
   router.post('/tasks/:id/budget', async (req, res) => {

@@ -233,6 +233,15 @@ describe('operations endpoints', () => {
     expect(submit.parameters).toEqual([
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
     ]);
+    // Listing, deleting, live events and budget extensions are described too.
+    expect(res.body.paths['/tasks'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['status', 'priority', 'created_after', 'limit', 'cursor']),
+    );
+    expect(Object.keys(res.body.paths['/tasks/{id}'].delete.responses)).toEqual(
+      expect.arrayContaining(['204', '404', '503']),
+    );
+    expect(res.body.paths['/tasks/{id}/events'].get).toBeDefined();
+    expect(res.body.paths['/tasks/{id}/budget'].post).toBeDefined();
     const task = res.body.paths['/tasks/{id}'].get;
     expect(task.parameters).toEqual(
       expect.arrayContaining([

@@ -436,3 +436,13 @@ test('a final judge verdict that fails is replanned by the Planner Arm; the revi
   expect(outputs[revisions[0]!.failed_step_id]!.passed).toBe(false);
   expect(results.result.output.final.passed).toBe(true);
 });
+
+test('DELETE /tasks/:id cancels a task still running, then purges it from the projection', async () => {
+  const id = await submit({ goal: 'Summarise the news', require_approval: true });
+  await waitForStatus(system.api, id, ['awaiting_approval']);
+  await request(system.api).delete(`/tasks/${id}`).expect(204);
+  await request(system.api).get(`/tasks/${id}`).expect(404);
+  const { status } = await system.client.workflow.getHandle(`task-${id}`).describe();
+  expect(status.name).toBe('CANCELLED');
+  expect(await system.db.prisma.planStep.count({ where: { taskId: id } })).toBe(0);
+});
