@@ -4,6 +4,7 @@ import { ERROR_CODES } from '../http/app-error';
 import { submitTaskSchema, TASK_STATUSES } from '../shared/task';
 import { createDocumentSchema, listQuerySchema } from './documents-router';
 import { taskListQuerySchema } from './task-list';
+import { linksSchema, resultViewSchema, taskListSchema, taskViewSchema } from './view-schemas';
 import {
   budgetExtensionSchema,
   decisionBodySchema,
@@ -23,23 +24,12 @@ const errorSchema = z
   })
   .meta({ id: 'Error' });
 
-const links = z.object({
-  self: z.string(),
-  results: z.string(),
-  cancel: z.string(),
-  pause: z.string(),
-  resume: z.string(),
-  approve: z.string(),
-  reject: z.string(),
-  budget: z.string(),
-});
-
 const accepted = z
   .object({
     task_id: z.uuid(),
     status: z.enum(TASK_STATUSES),
     workflow_id: z.string(),
-    links,
+    links: linksSchema,
   })
   .meta({ id: 'TaskAccepted' });
 
@@ -50,10 +40,6 @@ const json = (schema: z.ZodType, description: string) => ({
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), json(errorSchema, `Error (${s})`)]));
-
-const taskView = z
-  .looseObject({ task_id: z.uuid(), status: z.enum(TASK_STATUSES), steps: z.array(z.unknown()) })
-  .meta({ id: 'Task', description: 'The task, its status, budget, timings and steps.' });
 
 /** A control of a task (`POST /tasks/{id}/<control>`): its answer, and the usual errors. */
 const control = (summary: string, ok: '200' | '202', answer: string, body?: z.ZodType) => ({
@@ -98,13 +84,7 @@ export function createOpenApiDocument() {
           summary: 'Tasks, newest first, a page at a time (keyset pagination)',
           requestParams: { query: taskListQuerySchema },
           responses: {
-            '200': json(
-              z.object({
-                tasks: z.array(z.looseObject({ task_id: z.uuid() })),
-                next_cursor: z.string().nullable(),
-              }),
-              'A page of tasks; `next_cursor` is null on the last page',
-            ),
+            '200': json(taskListSchema, 'A page of tasks; `next_cursor` is null on the last page'),
             ...errors(400),
           },
         },
@@ -123,7 +103,7 @@ export function createOpenApiDocument() {
           },
           responses: {
             '200': {
-              ...json(taskView, 'The task'),
+              ...json(taskViewSchema, 'The task'),
               headers: z.object({ etag: z.string().meta({ description: 'Identifies this view' }) }),
             },
             '304': { description: 'Unchanged (still the view If-None-Match names)' },
@@ -155,7 +135,7 @@ export function createOpenApiDocument() {
         get: {
           summary: 'A task’s result and every step’s output; with `wait`, waits for it to end',
           requestParams: { path: taskIdParams, query: resultsQuerySchema },
-          responses: { '200': json(z.looseObject({}), 'The results'), ...errors(400, 404) },
+          responses: { '200': json(resultViewSchema, 'The results'), ...errors(400, 404) },
         },
       },
       '/tasks/{id}/cancel': control('Cancel a running task', '202', 'Cancelling'),

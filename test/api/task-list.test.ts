@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { taskListSchema } from '../../src/api/view-schemas';
 import { useApiOnDatabase } from '../support/api-on-database';
 
 // GET /tasks on real PostgreSQL: keyset pages, filters and their validation.
@@ -66,7 +67,7 @@ test('a page is newest first, and the last page has no next cursor', async () =>
     { priority: 'critical' },
   );
   const res = await request(system().api).get('/tasks?priority=critical&limit=10').expect(200);
-  const page = res.body as Page;
+  const page = taskListSchema.parse(res.body) as Page; // exactly as documented
   expect(page.tasks.map((t) => t.created_at)).toEqual([
     '2020-01-01T00:00:03.000Z',
     '2020-01-01T00:00:02.000Z',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { useApiOnDatabase } from '../support/api-on-database';
+import { resultViewSchema, taskViewSchema } from '../../src/api/view-schemas';
 import { insertStep, insertTask } from '../support/task-rows';
 
 // What GET /tasks/:id shows of a task's spending, on real PostgreSQL.
@@ -71,4 +72,20 @@ test('GET /tasks/:id counts planning in what was spent, and running steps in wha
     remaining: { tokens: 40, cost_usd: 0.4 },
   });
   expect(res.body.steps[1].reserved).toEqual({ tokens: 30, cost_usd: 0.3 });
+});
+
+test('the task and results views are exactly what /openapi.json documents', async () => {
+  const id = randomUUID();
+  const prisma = system().db.prisma;
+  await insertTask(prisma, id, { status: 'completed' });
+  await insertStep(prisma, id, { stepId: 's1', status: 'completed', output: { text: 'x' } });
+  await prisma.taskResult.create({
+    data: { taskId: id, output: { final: 'x' }, summary: 's', tokens: 1, costUsd: 0 },
+  });
+  await prisma.planRevision.create({
+    data: { taskId: id, revision: 1, reason: 'r', failedStepId: 's1', stepIds: ['s1-r1'] },
+  });
+  // Strict schemas: a field the documentation does not name fails the parse.
+  taskViewSchema.parse((await request(system().api).get(`/tasks/${id}`)).body);
+  resultViewSchema.parse((await request(system().api).get(`/tasks/${id}/results`)).body);
 });

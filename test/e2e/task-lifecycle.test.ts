@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import request from 'supertest';
 import { createApiApp } from '../../src/api/api-app';
+import { taskViewSchema } from '../../src/api/view-schemas';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/definitions';
 import { startSystem, waitForStatus, type TestSystem } from '../support/system';
 import { insertTask } from '../support/task-rows';
@@ -46,6 +47,7 @@ test('a submitted task runs to completed, with its steps and results in the proj
   });
   const task = await waitForStatus(system.api, id, ['completed', 'failed', 'blocked']);
   expect(task.status).toBe('completed');
+  taskViewSchema.parse(task); // exactly as /openapi.json documents it
   expect(task.workflow_id).toBe(`task-${id}`);
   expect(task.started_at).toBeTruthy();
   expect(task.completed_at).toBeTruthy();
