@@ -373,7 +373,9 @@ export function createServiceActivities(
           const check = await screenOutput(taskId, stepId, output);
           if (check.verdict === 'blocked') {
             const error = `output blocked: ${check.reason}`;
-            await projection.recordStepStatus({ ...spent, status: 'failed', error });
+            // A large output was stored before it was screened: a blocked one is never served.
+            const dropOutput = output !== answer.output;
+            await projection.recordStepStatus({ ...spent, status: 'failed', error, dropOutput });
             return { verdict: 'blocked', reason: check.reason, usage };
           }
           await projection.recordStepStatus({
