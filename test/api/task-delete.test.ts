@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { useApiOnDatabase } from '../support/api-on-database';
-import { insertStep, insertTask } from '../support/task-rows';
+import { insertCompletedTask, insertTask } from '../support/task-rows';
 
 // DELETE /tasks/:id on real PostgreSQL, with Temporal unreachable.
 const system = useApiOnDatabase();
@@ -9,11 +9,7 @@ const system = useApiOnDatabase();
 test('a task that has ended is purged: its row, steps and result', async () => {
   const id = randomUUID();
   const prisma = system().db.prisma;
-  await insertTask(prisma, id, { status: 'completed' });
-  await insertStep(prisma, id, { stepId: 's1', status: 'completed', output: { text: 'x' } });
-  await prisma.taskResult.create({
-    data: { taskId: id, output: { final: 'x' }, summary: 's', tokens: 1, costUsd: 0 },
-  });
+  await insertCompletedTask(prisma, id);
   await request(system().api).delete(`/tasks/${id}`).expect(204);
   expect(await prisma.task.count({ where: { id } })).toBe(0);
   expect(await prisma.planStep.count({ where: { taskId: id } })).toBe(0);

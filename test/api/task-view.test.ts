@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { useApiOnDatabase } from '../support/api-on-database';
 import { resultViewSchema, taskViewSchema } from '../../src/api/view-schemas';
-import { insertStep, insertTask } from '../support/task-rows';
+import { insertCompletedTask, insertStep, insertTask } from '../support/task-rows';
 
 // What GET /tasks/:id shows of a task's spending, on real PostgreSQL.
 const system = useApiOnDatabase();
@@ -77,11 +77,7 @@ test('GET /tasks/:id counts planning in what was spent, and running steps in wha
 test('the task and results views are exactly what /openapi.json documents', async () => {
   const id = randomUUID();
   const prisma = system().db.prisma;
-  await insertTask(prisma, id, { status: 'completed' });
-  await insertStep(prisma, id, { stepId: 's1', status: 'completed', output: { text: 'x' } });
-  await prisma.taskResult.create({
-    data: { taskId: id, output: { final: 'x' }, summary: 's', tokens: 1, costUsd: 0 },
-  });
+  await insertCompletedTask(prisma, id);
   await prisma.planRevision.create({
     data: { taskId: id, revision: 1, reason: 'r', failedStepId: 's1', stepIds: ['s1-r1'] },
   });

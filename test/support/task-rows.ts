@@ -56,3 +56,12 @@ export async function insertStep(
     },
   });
 }
+
+/** A completed task with one completed step (output `{text: 'x'}`) and its result. */
+export async function insertCompletedTask(prisma: PrismaClient, id: string): Promise<void> {
+  await insertTask(prisma, id, { status: 'completed' });
+  await insertStep(prisma, id, { stepId: 's1', status: 'completed', output: { text: 'x' } });
+  await prisma.taskResult.create({
+    data: { taskId: id, output: { final: 'x' }, summary: 's', tokens: 1, costUsd: 0 },
+  });
+}
