@@ -1,8 +1,10 @@
 import { DefaultLogger, makeTelemetryFilterString, Runtime, type Worker } from '@temporalio/worker';
+import { Command } from 'commander';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createActivities } from './activities';
 import { createArmRouter } from './activities/arm-router';
+import { createApiKey, listApiKeys, revokeApiKey } from './api/api-keys';
 import { ConfigError, loadConfig, type Config } from './config';
 import { armActivityLimits } from './config/arms';
 import { priceOf } from './shared/model-cost';
@@ -30,7 +32,9 @@ const USAGE = `Usage: octollm <command>
   api                the REST facade only
   worker             the Temporal worker only
   services [name…]   the Reflex Layer, Planner Arm and arms (or the named ones: ${SERVICE_NAMES.join(', ')})
-  migrate            apply database migrations and exit`;
+  migrate            apply database migrations and exit
+  keys create --tenant NAME | keys list | keys revoke ID
+                     API keys: create one (shown once, on the last line), list them, revoke one`;
 
 /** Things to stop on shutdown, last started first. */
 type Stopper = () => Promise<unknown>;
@@ -80,9 +84,77 @@ async function main(argv: string[]): Promise<void> {
       await db.stop();
       return;
     }
+    case 'keys':
+      return manageKeys(config, rest, say);
     default:
       throw new ConfigError(`Unknown command "${command}"\n${USAGE}`);
   }
+}
+
+/**
+ * `keys create --tenant NAME`, `keys list`, `keys revoke ID`. What it prints comes after the
+ * database has stopped, so a created key is alone on the last line of the output.
+ */
+async function manageKeys(config: Config, args: string[], say: (msg: string) => void) {
+  const output: string[] = [];
+  let work: ((db: Database) => Promise<void>) | undefined;
+  const program = new Command('npm run keys --')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => output.push(text.trimEnd()) });
+  program
+    .command('create')
+    .description('create a key for a tenant (created if new); the key is shown once')
+    .requiredOption('--tenant <name>', 'the tenant the key acts for')
+    .action((options: { tenant: string }) => {
+      work = async (db) => {
+        const created = await createApiKey(db.prisma, options.tenant);
+        output.push(
+          `Created key ${created.id} for tenant "${created.tenant}". It is shown only now:`,
+          created.key,
+        );
+      };
+    });
+  program
+    .command('list')
+    .description('list the keys (without the keys themselves)')
+    .action(() => {
+      work = async (db) => {
+        const keys = await listApiKeys(db.prisma);
+        if (keys.length === 0) output.push('No keys yet: npm run keys -- create --tenant NAME');
+        for (const k of keys) {
+          const state = k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active';
+          output.push(
+            `${k.id}  ${k.prefix}…  ${k.tenant}  ${k.created_at.toISOString()}  ${state}`,
+          );
+        }
+      };
+    });
+  program
+    .command('revoke')
+    .description('revoke a key by its id (from `list`)')
+    .argument('<id>', 'the key id')
+    .action((id: string) => {
+      work = async (db) => {
+        if (!(await revokeApiKey(db.prisma, id))) throw new ConfigError(`No key with id ${id}`);
+        output.push(`Revoked key ${id}`);
+      };
+    });
+  try {
+    program.parse(args, { from: 'user' });
+  } catch {
+    throw new ConfigError(
+      output.join('\n') || 'usage: npm run keys -- create --tenant NAME | list | revoke ID',
+    );
+  }
+  if (!work)
+    throw new ConfigError('usage: npm run keys -- create --tenant NAME | list | revoke ID');
+  const db = await openDatabase({ ...dbOptions(config), log: say });
+  try {
+    await work(db);
+  } finally {
+    await db.stop();
+  }
+  for (const line of output) console.log(line);
 }
 
 function dbOptions(config: Config) {
