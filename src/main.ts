@@ -91,6 +91,8 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+const KEYS_USAGE = 'usage: npm run keys -- create --tenant NAME | list | revoke ID';
+
 /**
  * `keys create --tenant NAME`, `keys list`, `keys revoke ID`. What it prints comes after the
  * database has stopped, so a created key is alone on the last line of the output.
@@ -142,12 +144,9 @@ async function manageKeys(config: Config, args: string[], say: (msg: string) => 
   try {
     program.parse(args, { from: 'user' });
   } catch {
-    throw new ConfigError(
-      output.join('\n') || 'usage: npm run keys -- create --tenant NAME | list | revoke ID',
-    );
+    throw new ConfigError(output.join('\n') || KEYS_USAGE);
   }
-  if (!work)
-    throw new ConfigError('usage: npm run keys -- create --tenant NAME | list | revoke ID');
+  if (!work) throw new ConfigError(KEYS_USAGE);
   const db = await openDatabase({ ...dbOptions(config), log: say });
   try {
     await work(db);

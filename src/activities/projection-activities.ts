@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { isOutputRef } from '../shared/output-ref';
 import { toStorable } from '../shared/safe-text';
 import type { PlanStep } from '../shared/plan';
-import { isTerminalStatus, type TaskStatus } from '../shared/task';
+import { isTerminalStatus, type TaskStatus } from '../shared/task-status';
 import type { StepState } from '../workflows/definitions';
 
 /** A task's plan, as stored when it starts running. */
@@ -35,9 +35,9 @@ export interface ResultRecord {
  */
 export function createProjectionActivities(prisma: PrismaClient) {
   // A revision's steps come after every earlier step: revision r places them from r * 100 on.
-  const insertPlan = (taskId: string, plan: PlanRecord, revision = 0) =>
+  const insertSteps = (taskId: string, steps: PlanStep[], revision = 0) =>
     prisma.planStep.createMany({
-      data: plan.steps.map((step, index) => ({
+      data: steps.map((step, index) => ({
         taskId,
         stepId: step.id,
         position: revision * 100 + index,
@@ -136,7 +136,7 @@ export function createProjectionActivities(prisma: PrismaClient) {
         return;
       }
       await prisma.$transaction([
-        ...(input.plan ? [insertPlan(input.taskId, input.plan)] : []),
+        ...(input.plan ? [insertSteps(input.taskId, input.plan.steps)] : []),
         ...(revision
           ? [
               prisma.planRevision.createMany({
@@ -151,7 +151,7 @@ export function createProjectionActivities(prisma: PrismaClient) {
                 ],
                 skipDuplicates: true,
               }),
-              insertPlan(input.taskId, { steps: revision.steps, model: '' }, revision.revision),
+              insertSteps(input.taskId, revision.steps, revision.revision),
             ]
           : []),
         ...(input.result ? [upsertResult(input.taskId, input.result)] : []),
@@ -169,7 +169,7 @@ export function createProjectionActivities(prisma: PrismaClient) {
 
     /** Stores the plan's steps, all waiting. A retry after a partial write adds nothing twice. */
     async recordPlan(input: { taskId: string } & PlanRecord): Promise<void> {
-      await insertPlan(input.taskId, input);
+      await insertSteps(input.taskId, input.steps);
     },
 
     /**

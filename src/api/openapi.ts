@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
 import { ERROR_CODES } from '../http/app-error';
-import { submitTaskSchema, TASK_STATUSES } from '../shared/task';
+import { submitTaskSchema } from '../shared/task';
+import { TASK_STATUSES } from '../shared/task-status';
 import { createDocumentSchema, listQuerySchema } from './documents-router';
 import { taskListQuerySchema } from './task-list';
 import { linksSchema, resultViewSchema, taskListSchema, taskViewSchema } from './view-schemas';

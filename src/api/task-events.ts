@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { TaskChange, TaskChanges } from '../db/task-changes';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../http/app-error';
-import { isTerminalStatus, type TaskStatus } from '../shared/task';
+import { isTerminalStatus, type TaskStatus } from '../shared/task-status';
 
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 15_000;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import { PRIORITIES, TASK_STATUSES } from '../shared/task';
+import { PRIORITIES } from '../shared/task';
+import { TASK_STATUSES } from '../shared/task-status';
 import { taskLinks } from './task-view';
 
 /** The most tasks one page of `GET /tasks` holds. */

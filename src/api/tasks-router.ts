@@ -15,7 +15,8 @@ import type { TaskChange, TaskChanges } from '../db/task-changes';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../http/app-error';
 import { parseOrThrow } from '../http/validate';
-import { isTerminalStatus, submitTaskSchema, type TaskStatus } from '../shared/task';
+import { submitTaskSchema } from '../shared/task';
+import { isTerminalStatus, type TaskStatus } from '../shared/task-status';
 import {
   approvePlanUpdate,
   extendBudgetUpdate,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PRIORITIES, TASK_STATUSES } from '../shared/task';
+import { PRIORITIES } from '../shared/task';
+import { TASK_STATUSES } from '../shared/task-status';
 
 // The shapes of the API's task answers, for /openapi.json and for the tests that check every
 // answer against its documented shape (strict: an undocumented field fails them).

@@ -32,6 +32,24 @@ export function costOf(
   );
 }
 
+/** The sum of two amounts of tokens and USD. */
+export function add(a: Grant, b: Grant): Grant {
+  return { tokens: a.tokens + b.tokens, cost_usd: a.cost_usd + b.cost_usd };
+}
+
+/** `a - b`, never below 0. */
+export function minus(a: Grant, b: Grant): Grant {
+  return {
+    tokens: Math.max(0, a.tokens - b.tokens),
+    cost_usd: Math.max(0, a.cost_usd - b.cost_usd),
+  };
+}
+
+/** Text of `chars` characters in tokens, on the safe side: one per 3 (tokenizers give about 4). */
+export function tokensForChars(chars: number): number {
+  return Math.ceil(chars / 3);
+}
+
 /** The fewest completion tokens worth asking a model for. */
 export const MIN_COMPLETION_TOKENS = 64;
 
@@ -45,7 +63,7 @@ export function estimatePromptTokens(messages: readonly { content?: unknown }[])
     chars +=
       typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content ?? '').length;
   }
-  return Math.ceil(chars / 3) + 4 * messages.length;
+  return tokensForChars(chars) + 4 * messages.length;
 }
 
 /** What a call of `promptTokens` and `completionTokens` costs at most. */

@@ -1,39 +1,6 @@
 import { z } from 'zod';
 import { isStorableText, jsonProblem, UNSTORABLE_TEXT_MESSAGE } from './safe-text';
 
-/** Every state a task's projection can be in; the last five are terminal. */
-export const TASK_STATUSES = [
-  'pending',
-  'screening',
-  'planning',
-  'awaiting_approval',
-  'running',
-  'paused',
-  'awaiting_budget',
-  'completed',
-  'failed',
-  'blocked',
-  'cancelled',
-  'terminated',
-] as const;
-
-/** A task's lifecycle state as stored in the projection. */
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-
-/** States from which a task never moves again. */
-export const TERMINAL_STATUSES: readonly TaskStatus[] = [
-  'completed',
-  'failed',
-  'blocked',
-  'cancelled',
-  'terminated',
-];
-
-/** True when a task in this state will not change any more. */
-export function isTerminalStatus(status: TaskStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
-}
-
 /** Task priorities, most urgent last. */
 export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
 

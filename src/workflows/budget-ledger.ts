@@ -1,4 +1,6 @@
 import type { Grant } from '../shared/budget';
+import { add, minus, tokensForChars } from '../shared/model-cost';
+import { isOutputRef } from '../shared/output-ref';
 
 /** Tokens and USD: an amount the ledger counts. */
 export type Amount = Grant;
@@ -28,10 +30,7 @@ export class BudgetLedger {
 
   /** What is neither spent nor reserved (never below 0). */
   available(): Amount {
-    return {
-      tokens: Math.max(0, this.limit.tokens - this.spent.tokens - this.reserved.tokens),
-      cost_usd: Math.max(0, this.limit.cost_usd - this.spent.cost_usd - this.reserved.cost_usd),
-    };
+    return minus(minus(this.limit, this.spent), this.reserved);
   }
 
   /**
@@ -39,8 +38,8 @@ export class BudgetLedger {
    * returns the grant, or undefined (nothing reserved) when not even `least` fits.
    */
   reserve(wanted: Amount, least: Amount): Amount | undefined {
+    if (!this.fits(least)) return undefined;
     const free = this.available();
-    if (free.tokens < least.tokens || free.cost_usd < least.cost_usd) return undefined;
     const grant = {
       tokens: Math.min(wanted.tokens, free.tokens),
       cost_usd: Math.min(wanted.cost_usd, free.cost_usd),
@@ -51,10 +50,7 @@ export class BudgetLedger {
 
   /** Releases a grant and counts what its call actually used (which may differ either way). */
   settle(grant: Amount, used: Amount): void {
-    this.reserved = {
-      tokens: Math.max(0, this.reserved.tokens - grant.tokens),
-      cost_usd: Math.max(0, this.reserved.cost_usd - grant.cost_usd),
-    };
+    this.reserved = minus(this.reserved, grant);
     this.spent = add(this.spent, used);
   }
 
@@ -70,19 +66,6 @@ export class BudgetLedger {
   }
 }
 
-/** The sum of two amounts. */
-export function add(a: Amount, b: Amount): Amount {
-  return { tokens: a.tokens + b.tokens, cost_usd: a.cost_usd + b.cost_usd };
-}
-
-/** `a - b`, never below 0. */
-export function minus(a: Amount, b: Amount): Amount {
-  return {
-    tokens: Math.max(0, a.tokens - b.tokens),
-    cost_usd: Math.max(0, a.cost_usd - b.cost_usd),
-  };
-}
-
 /**
  * A step's prompt in tokens, on the safe side (1 token per 3 characters): its goal, action and
  * criteria, its inputs (inline, or by the stored size of a reference), plus the arm's framing.
@@ -93,13 +76,9 @@ export function stepPromptTokens(
 ): number {
   let chars = texts.reduce((n, t) => n + t.length, 0);
   for (const value of Object.values(inputs)) {
-    const bytes = (value as { $ref?: unknown; bytes?: unknown } | null)?.bytes;
-    chars +=
-      (value as { $ref?: unknown } | null)?.$ref === 'step-output' && typeof bytes === 'number'
-        ? bytes
-        : JSON.stringify(value ?? null).length;
+    chars += isOutputRef(value) ? value.bytes : JSON.stringify(value ?? null).length;
   }
-  return Math.ceil(chars / 3) + STEP_PROMPT_OVERHEAD_TOKENS;
+  return tokensForChars(chars) + STEP_PROMPT_OVERHEAD_TOKENS;
 }
 
 /**

@@ -3,7 +3,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ModelPrice } from '../shared/model-cost';
 import type { Grant } from '../shared/budget';
 import type { ArmName, PlanStep } from '../shared/plan';
-import type { TaskSpec, TaskStatus } from '../shared/task';
+import type { TaskSpec } from '../shared/task';
+import type { TaskStatus } from '../shared/task-status';
 
 /** Where one step of a running task stands. */
 export type StepState = 'waiting' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';

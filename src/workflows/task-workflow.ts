@@ -17,14 +17,13 @@ import {
 } from '@temporalio/workflow';
 // Types only: workflow code must not load activity implementations (they do I/O).
 import type { createActivities } from '../activities';
-import { UNKNOWN_MODEL_PRICE, worstCase, type ModelPrice } from '../shared/model-cost';
+import { add, minus, UNKNOWN_MODEL_PRICE, worstCase, type ModelPrice } from '../shared/model-cost';
+import { isOutputRef } from '../shared/output-ref';
 import type { PlanResponse, PlanStep } from '../shared/plan';
-import type { TaskStatus } from '../shared/task';
+import { isTerminalStatus, type TaskStatus } from '../shared/task-status';
 import {
-  add,
   BudgetLedger,
   checkExtension,
-  minus,
   STEP_COMPLETION_TOKENS,
   stepPromptTokens,
   type Amount,
@@ -298,7 +297,7 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
       {
         validator: (more) => {
           checkExtension(more, MAX_BUDGET_EXTENSION);
-          if (isEnded(progress.status)) {
+          if (isTerminalStatus(progress.status)) {
             throw new Error(`the task has ended (it is ${progress.status})`);
           }
         },
@@ -561,9 +560,7 @@ function entryOf(progress: TaskProgress, id: string): StepProgress {
  * planner needs to know it exists, and the revision's steps get the output itself as input).
  */
 function referenceTo(taskId: string, stepId: string, output: unknown): unknown {
-  const ref = output as { $ref?: unknown } | null;
-  if (typeof ref === 'object' && ref !== null && ref.$ref === 'step-output') return output;
-  return { $ref: 'step-output', task_id: taskId, step_id: stepId };
+  return isOutputRef(output) ? output : { $ref: 'step-output', task_id: taskId, step_id: stepId };
 }
 
 /**
@@ -583,13 +580,6 @@ function unmetCriteria(
     .map((v: { criterion?: unknown }) => String(v.criterion));
   if (unmet.length === 0) return undefined;
   return { stepId: last.id, reason: `judge verdict: ${unmet.length} criteria unmet`, unmet };
-}
-
-/** Statuses a task never leaves (the workflow's own view; `terminated` never reaches it). */
-const ENDED: readonly TaskStatus[] = ['completed', 'failed', 'blocked', 'cancelled'];
-
-function isEnded(status: TaskStatus): boolean {
-  return ENDED.includes(status);
 }
 
 /** The budget's limits as the API shows them, extensions included. */
@@ -803,23 +793,18 @@ async function runPlan(
     Object.fromEntries(step.depends_on.map((id) => [id, result.outputs[id]]));
 
   const stepInput = (step: PlanStep) => {
+    const base = { taskId, goal: spec.goal, step, inputs: inputsOf(step) };
     const grant = grants.get(step.id);
     if (budget && grant) {
       // The step may spend its grant and no more; `spentBefore` lets retries share it.
       return {
-        taskId,
-        goal: spec.goal,
-        step,
-        inputs: inputsOf(step),
+        ...base,
         budgetLeft: { ...grant, seconds: Math.max(0, budget.deadline.leftMs() / 1000) },
         spentBefore: counted.get(step.id) ?? { tokens: 0, cost_usd: 0 },
       };
     }
     return {
-      taskId,
-      goal: spec.goal,
-      step,
-      inputs: inputsOf(step),
+      ...base,
       budgetLeft: {
         cost_usd: spec.budget.max_cost_usd - progress.usage.cost_usd,
         tokens: spec.budget.max_tokens - progress.usage.tokens,

@@ -19,7 +19,7 @@ import {
   type RunningService,
 } from '../../src/runtime/services';
 import { createTaskWorker } from '../../src/runtime/task-worker';
-import type { TaskStatus } from '../../src/shared/task';
+import type { TaskStatus } from '../../src/shared/task-status';
 import { listenForTaskChanges } from '../../src/db/task-changes';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
 import { DEV_SERVER_ARGS } from '../../src/runtime/dev-server-args';

@@ -3,6 +3,7 @@ import { armExecuteRequestSchema } from '../../shared/arm';
 import { AppError } from '../../http/app-error';
 import { createHttpApp, type HttpApp } from '../../http/create-http-app';
 import { parseOrThrow } from '../../http/validate';
+import { minus } from '../../shared/model-cost';
 import { remainingGrant } from '../common/grant';
 import type { Llm } from '../common/llm-client';
 import { armMode, type ArmDescriptor } from './arm-handler';
@@ -52,10 +53,7 @@ export function createArmApp({ arm, logger, llm }: ArmAppOptions): HttpApp {
       // A refusal after earlier model calls of this request (the executor's repair) says what
       // those calls spent, so the task's ledger still counts them.
       if (err instanceof AppError && err.code === 'BUDGET_INSUFFICIENT') {
-        const spent = {
-          tokens: granted.tokens - grant.tokens,
-          cost_usd: granted.cost_usd - grant.cost_usd,
-        };
+        const spent = minus(granted, grant);
         throw new AppError(err.code, err.message, err.details, { ...err.extra, spent });
       }
       throw err;

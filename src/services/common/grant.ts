@@ -1,5 +1,6 @@
 import { AppError } from '../../http/app-error';
 import type { Grant } from '../../shared/budget';
+import { minus } from '../../shared/model-cost';
 
 /**
  * What a request may still spend on models, as a fresh object its model calls draw on: the
@@ -15,8 +16,7 @@ export function remainingGrant(granted: { tokens: number; cost_usd: number }): G
 
 /** Charges one model call's actual usage to what is left of a grant, down to 0 at most. */
 export function chargeGrant(left: Grant, used: Grant): void {
-  left.tokens = Math.max(0, left.tokens - used.tokens);
-  left.cost_usd = Math.max(0, left.cost_usd - used.cost_usd);
+  Object.assign(left, minus(left, used));
 }
 
 /**
