@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { armExecuteRequestSchema } from '../../shared/arm';
 import { AppError } from '../../http/app-error';
 import { createHttpApp, type HttpApp } from '../../http/create-http-app';
+import { abortOnClose } from '../../http/abort-on-close';
 import { parseOrThrow } from '../../http/validate';
 import { minus } from '../../shared/model-cost';
 import { remainingGrant } from '../common/grant';
@@ -41,14 +42,11 @@ export function createArmApp({ arm, logger, llm }: ArmAppOptions): HttpApp {
   });
   http.app.post('/execute', async (req, res) => {
     const body = parseOrThrow(armExecuteRequestSchema, req.body);
-    const abort = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
+    const signal = abortOnClose(res);
     const granted = remainingGrant(body.budget_left);
     const grant = { ...granted };
     try {
-      res.json(await arm.handler(body, { llm, signal: abort.signal, grant }));
+      res.json(await arm.handler(body, { llm, signal, grant }));
     } catch (err) {
       // A refusal after earlier model calls of this request (the executor's repair) says what
       // those calls spent, so the task's ledger still counts them.

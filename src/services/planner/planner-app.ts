@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../http/app-error';
 import { createHttpApp, type HttpApp, type ReadyReport } from '../../http/create-http-app';
+import { abortOnClose } from '../../http/abort-on-close';
 import { parseOrThrow } from '../../http/validate';
 import { armExecuteRequestSchema } from '../../shared/arm';
 import {
@@ -84,47 +85,29 @@ export function createPlannerApp(options: PlannerAppOptions): HttpApp {
   const planner = createPlanner({ ...options, metrics: createPlannerMetrics(http.registry) });
   const { app } = http;
 
-  app.post('/plan', async (req, res) => {
-    const request = parseOrThrow(planRequestSchema, req.body);
-    // A caller that gave up (activity timeout, cancellation) should not keep a model call going.
-    const abort = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
+  /** A route that plans: a caller that gave up stops the model call; a plan that never validated is a 422. */
+  const planningRoute = <S extends z.ZodType>(
+    path: string,
+    schema: S,
+    work: (body: z.output<S>, signal: AbortSignal) => Promise<unknown>,
+  ) =>
+    app.post(path, async (req, res) => {
+      const body = parseOrThrow(schema, req.body);
+      try {
+        res.json(await work(body, abortOnClose(res)));
+      } catch (err) {
+        throw planInvalidToAppError(err);
+      }
     });
-    try {
-      res.json(await planner.plan(request, { signal: abort.signal }));
-    } catch (err) {
-      throw planInvalidToAppError(err);
-    }
-  });
-
+  planningRoute('/plan', planRequestSchema, (request, signal) => planner.plan(request, { signal }));
   // A revision of a plan for the remaining work, after a step failed or a verdict did not pass.
-  app.post('/replan', async (req, res) => {
-    const request = parseOrThrow(replanRequestSchema, req.body);
-    const abort = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-    try {
-      res.json(await replan(planner, request, { signal: abort.signal }));
-    } catch (err) {
-      throw planInvalidToAppError(err);
-    }
-  });
-
+  planningRoute('/replan', replanRequestSchema, (request, signal) =>
+    replan(planner, request, { signal }),
+  );
   // The planner is also an arm: steps on the `planner` arm come here to be re-planned.
-  app.post('/execute', async (req, res) => {
-    const body = parseOrThrow(armExecuteRequestSchema, req.body);
-    const abort = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-    try {
-      res.json(await planSubGoal(planner, body, abort.signal));
-    } catch (err) {
-      throw planInvalidToAppError(err);
-    }
-  });
+  planningRoute('/execute', armExecuteRequestSchema, (body, signal) =>
+    planSubGoal(planner, body, signal),
+  );
 
   app.get('/capabilities', (_req, res) => {
     res.json({
