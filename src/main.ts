@@ -1,10 +1,17 @@
 import { DefaultLogger, makeTelemetryFilterString, Runtime, type Worker } from '@temporalio/worker';
 import { Command } from 'commander';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { createActivities } from './activities';
 import { createArmRouter } from './activities/arm-router';
-import { createApiKey, listApiKeys, revokeApiKey } from './api/api-keys';
+import {
+  createApiKey,
+  ensureLocalApiKey,
+  listApiKeys,
+  LOCAL_KEY_FILE,
+  revokeApiKey,
+} from './api/api-keys';
 import { ConfigError, loadConfig, type Config } from './config';
 import { armActivityLimits } from './config/arms';
 import { priceOf } from './shared/model-cost';
@@ -187,7 +194,11 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   });
 
   const apiUrl = `http://${config.api.host}:${(server.address() as { port: number }).port}`;
-  console.log(banner(apiUrl, temporal.uiUrl, temporal.address, config));
+  // The local tenant's key, made on first start and kept in the data folder (as Jupyter
+  // prints its token): the banner shows it on every start.
+  const apiKey =
+    config.api.auth === 'keys' ? await ensureLocalApiKey(db.prisma, config.dataDir) : undefined;
+  console.log(banner(apiUrl, temporal.uiUrl, temporal.address, config, apiKey));
   await running.catch((err: unknown) => {
     logger.fatal({ err }, 'worker stopped');
     process.exitCode = 1;
@@ -241,6 +252,7 @@ async function serveApi(
     armLimits: armActivityLimits(config.services.arms),
     approvalAboveUsd: config.api.approvalAboveUsd,
     llmPrice: priceOf(config.llm.prices, config.llm.model),
+    auth: { mode: config.api.auth, requestsPerMinute: config.api.requestsPerMinute },
   });
   api.starter.start();
   stoppers.push(() => api.starter.stop());
@@ -306,10 +318,15 @@ function banner(
   uiUrl: string | undefined,
   address: string,
   config: Config,
+  apiKey: string | undefined,
 ): string {
   const mode = config.llm.apiKey
     ? `LLM: ${config.llm.model}`
     : 'LLM: offline (no OPENAI_API_KEY; deterministic planner and arms)';
+  const auth = apiKey
+    ? `API key: ${apiKey}`
+    : 'API key: none asked for (AUTH=off: for tests only, never expose this port)';
+  const keyFile = path.join(config.dataDir, LOCAL_KEY_FILE);
   return `
 OctoLLM is up.
   API          ${apiUrl}
@@ -317,10 +334,14 @@ OctoLLM is up.
   Temporal     ${address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}
   ${mode}
 
+${auth}
+
 Try:
-  curl -s -X POST ${apiUrl}/submit -H 'content-type: application/json' \\
+  export OCTOLLM_API_KEY=$(cat ${keyFile})
+  curl -s -X POST ${apiUrl}/submit -H "Authorization: Bearer $OCTOLLM_API_KEY" \\
+    -H 'content-type: application/json' \\
     -d '{"goal":"Research the trade-offs of event sourcing and write a short summary","acceptance_criteria":["summary is non-empty"]}'
-  curl -s ${apiUrl}/tasks/<task_id>
+  curl -s -H "Authorization: Bearer $OCTOLLM_API_KEY" ${apiUrl}/tasks/<task_id>
 
 Ctrl-C stops everything; data is kept in ${config.dataDir}.
 `;

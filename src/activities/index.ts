@@ -31,6 +31,9 @@ export function createActivities(deps: ActivityDeps) {
       projection,
       outputs,
       deps.router ?? staticArmRouter(deps.services.armUrls),
+      async (taskId) =>
+        (await deps.prisma.task.findUnique({ where: { id: taskId }, select: { tenantId: true } }))
+          ?.tenantId,
     ),
   };
 }

@@ -91,6 +91,8 @@ export function createServiceActivities(
   projection: Projection,
   outputs: StepOutputs,
   router: ArmRouter,
+  /** The tenant a task belongs to (its row's), so the planner caches plans per tenant. */
+  tenantOf: (taskId: string) => Promise<string | undefined>,
 ) {
   const screen = (taskId: string, direction: 'input' | 'output', text: string) =>
     postJson(
@@ -215,15 +217,18 @@ export function createServiceActivities(
    */
   const askPlanner = async (
     route: 'plan' | 'replan',
+    taskId: string,
     spec: TaskSpec,
     extra: object,
     problemsOf: (steps: PlanStep[]) => string[],
   ): Promise<PlanResponse> => {
+    const tenant = await tenantOf(taskId);
     const plan = await withHeartbeats((signal) =>
       postJson(
         http,
         `${urls.plannerUrl}/${route}`,
         {
+          ...(tenant ? { tenant } : {}),
           goal: spec.goal,
           constraints: spec.constraints,
           acceptance_criteria: spec.acceptance_criteria,
@@ -299,7 +304,8 @@ export function createServiceActivities(
       spec: TaskSpec;
       grant?: Grant;
     }): Promise<PlanResponse> {
-      return askPlanner('plan', input.spec, input.grant ? { grant: input.grant } : {}, (steps) =>
+      const { taskId, spec, grant } = input;
+      return askPlanner('plan', taskId, spec, grant ? { grant } : {}, (steps) =>
         validatePlanSteps(steps, arms),
       );
     },
@@ -318,10 +324,14 @@ export function createServiceActivities(
       unfinished: PlanStep[];
       failure: ReplanRequest['failure'];
     }): Promise<PlanResponse> {
-      const { taskId: _taskId, spec, grant, ...revision } = input;
+      const { taskId, spec, grant, ...revision } = input;
       const completed = input.completed.map((c) => c.step.id);
-      return askPlanner('replan', spec, { ...(grant ? { grant } : {}), ...revision }, (steps) =>
-        validateRevisionSteps(steps, completed, arms),
+      return askPlanner(
+        'replan',
+        taskId,
+        spec,
+        { ...(grant ? { grant } : {}), ...revision },
+        (steps) => validateRevisionSteps(steps, completed, arms),
       );
     },
 

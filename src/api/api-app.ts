@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { TaskChanges } from '../db/task-changes';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createHttpApp, type HttpApp, type ReadyReport } from '../http/create-http-app';
+import { createAuth, type AuthOptions } from './auth';
 import { createDocumentsRouter } from './documents-router';
 import type { ArmHealthMonitor } from '../runtime/arm-health';
 import type { TaskWorkflowInput } from '../workflows/definitions';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   llmPrice?: TaskWorkflowInput['llmPrice'];
   /** How often the starter looks for accepted tasks without a workflow (default 2 s). */
   startSweepIntervalMs?: number;
+  /** API keys and rate limits; by default every route but the public ones needs a key. */
+  auth?: AuthOptions;
 }
 
 /**
@@ -88,6 +91,8 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   http.app.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
+  // Everything below needs an API key (or acts for the local tenant with AUTH=off).
+  http.app.use(createAuth(deps.prisma, deps.logger, deps.auth));
   http.app.get('/arms', (_req, res) => {
     res.json({ arms: deps.arms?.snapshot() ?? [] });
   });

@@ -1,8 +1,19 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
 
 /** Every key starts so, which makes one easy to recognise (and to find if it leaks). */
 export const KEY_PREFIX = 'octo_';
+
+/**
+ * The tenant of a local installation: `npm start` gives it a key, `AUTH=off` requests act for
+ * it, and rows from before tenants existed belong to it.
+ */
+export const LOCAL_TENANT = 'local';
+
+/** Where `npm start` keeps the local tenant's key in its data folder (mode 600). */
+export const LOCAL_KEY_FILE = 'api-key';
 
 /** How much of a key listings show. */
 const SHOWN_CHARS = KEY_PREFIX.length + 6;
@@ -18,11 +29,7 @@ export function hashKey(key: string): string {
  */
 export async function createApiKey(prisma: PrismaClient, tenantName: string) {
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const tenant = await prisma.tenant.upsert({
-    where: { name: tenantName },
-    create: { id: randomUUID(), name: tenantName },
-    update: {},
-  });
+  const tenant = await ensureTenant(prisma, tenantName);
   const row = await prisma.apiKey.create({
     data: {
       id: randomUUID(),
@@ -32,6 +39,17 @@ export async function createApiKey(prisma: PrismaClient, tenantName: string) {
     },
   });
   return { key, id: row.id, tenant: tenant.name };
+}
+
+/** The tenant of this name, created if new. */
+export async function ensureTenant(prisma: PrismaClient, name: string) {
+  const tenant = await prisma.tenant.upsert({
+    where: { name },
+    create: { id: randomUUID(), name },
+    update: {},
+    select: { id: true, name: true },
+  });
+  return tenant;
 }
 
 /** Every key, newest first, without anything that could be used as one. */
@@ -64,5 +82,36 @@ export async function findApiKey(prisma: PrismaClient, key: string) {
     where: { hash: hashKey(key) },
     include: { tenant: { select: { id: true, name: true } } },
   });
-  return row && { tenantId: row.tenant.id, tenant: row.tenant.name, revoked: !!row.revokedAt };
+  return (
+    row && {
+      id: row.id,
+      tenantId: row.tenant.id,
+      tenant: row.tenant.name,
+      revoked: !!row.revokedAt,
+    }
+  );
+}
+
+/**
+ * The local tenant's key, kept in `dataDir` (mode 600) so that `npm start` shows the same key on
+ * every start. A new one is made on first start, or when the kept one is no longer valid (the
+ * database was replaced, or the key revoked).
+ */
+export async function ensureLocalApiKey(prisma: PrismaClient, dataDir: string): Promise<string> {
+  const file = path.join(dataDir, LOCAL_KEY_FILE);
+  const kept = await readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
+  if (kept) {
+    const found = await findApiKey(prisma, kept);
+    if (found && !found.revoked && found.tenant === LOCAL_TENANT) {
+      await chmod(file, 0o600);
+      return kept;
+    }
+  }
+  const { key } = await createApiKey(prisma, LOCAL_TENANT);
+  await writeFile(file, `${key}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return key;
 }

@@ -6,6 +6,7 @@ import { clientJsonObject } from '../shared/task';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../http/app-error';
 import { parseOrThrow } from '../http/validate';
+import { tenantOf } from './auth';
 
 /** What the document routes need. */
 export interface DocumentsRouterDeps {
@@ -87,6 +88,8 @@ const SUMMARY_FIELDS = {
  * `POST /documents`, `GET /documents`, `GET /documents/:id`, `DELETE /documents/:id`: the
  * corpus the retriever arm searches. PostgreSQL indexes each document for full-text search
  * as it is written (generated tsvector columns), so a document is searchable at once.
+ * Documents belong to the tenant that added them: another tenant's document is a 404, and only
+ * the tenant's own tasks' retriever steps search it.
  */
 export function createDocumentsRouter({
   prisma,
@@ -106,6 +109,7 @@ export function createDocumentsRouter({
     const row = await prisma.document.create({
       data: {
         id: randomUUID(),
+        tenantId: tenantOf(res).id,
         title: body.title,
         source: body.source,
         content: body.content,
@@ -121,14 +125,16 @@ export function createDocumentsRouter({
 
   router.get('/documents', async (req, res) => {
     const { limit, offset } = parseOrThrow(listQuerySchema, req.query, 'query');
+    const where = { tenantId: tenantOf(res).id };
     const [rows, total] = await Promise.all([
       prisma.document.findMany({
+        where,
         select: SUMMARY_FIELDS,
         orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
         take: limit,
         skip: offset,
       }),
-      prisma.document.count(),
+      prisma.document.count({ where }),
     ]);
     res.json({ documents: rows.map(toDocumentView), total, limit, offset });
   });
@@ -136,7 +142,7 @@ export function createDocumentsRouter({
   router.get('/documents/:id', async (req, res) => {
     const { id } = parseOrThrow(documentIdParams, req.params, 'path');
     const row = await prisma.document.findUnique({
-      where: { id },
+      where: { id, tenantId: tenantOf(res).id },
       select: { ...SUMMARY_FIELDS, content: true },
     });
     if (!row) throw new AppError('NOT_FOUND', `No document with id ${id}`);
@@ -145,7 +151,9 @@ export function createDocumentsRouter({
 
   router.delete('/documents/:id', async (req, res) => {
     const { id } = parseOrThrow(documentIdParams, req.params, 'path');
-    const { count } = await prisma.document.deleteMany({ where: { id } });
+    const { count } = await prisma.document.deleteMany({
+      where: { id, tenantId: tenantOf(res).id },
+    });
     if (count === 0) throw new AppError('NOT_FOUND', `No document with id ${id}`);
     res.status(204).end();
   });

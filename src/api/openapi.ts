@@ -5,7 +5,15 @@ import { submitTaskSchema } from '../shared/task';
 import { TASK_STATUSES } from '../shared/task-status';
 import { createDocumentSchema, listQuerySchema } from './documents-router';
 import { taskListQuerySchema } from './task-list';
-import { linksSchema, resultViewSchema, taskListSchema, taskViewSchema } from './view-schemas';
+import {
+  documentCreatedSchema,
+  documentListSchema,
+  documentViewSchema,
+  linksSchema,
+  resultViewSchema,
+  taskListSchema,
+  taskViewSchema,
+} from './view-schemas';
 import {
   budgetExtensionSchema,
   decisionBodySchema,
@@ -39,17 +47,66 @@ const json = (schema: z.ZodType, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
+/** Errors of a route; every route here may also answer 401, 403 and 429 (API keys). */
 const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [String(s), json(errorSchema, `Error (${s})`)]));
+  Object.fromEntries(
+    [...statuses, 401, 403, 429].map((s) => [
+      String(s),
+      json(errorSchema, ERROR_MEANING[s] ?? `Error (${s})`),
+    ]),
+  );
+
+const ERROR_MEANING: Record<number, string> = {
+  400: 'Invalid request: `details` names each field and what is wrong with it',
+  401: 'No API key, or an unknown one (send `Authorization: Bearer <key>`)',
+  403: 'The API key has been revoked',
+  404: 'Not found (or another tenant’s)',
+  409: 'Conflicts with the task’s state',
+  413: 'Too large',
+  429: 'Too many requests for this key: retry after `Retry-After` seconds',
+  503: 'A dependency (Temporal) is unavailable; nothing was done',
+};
+
+/** What a control answers: the task, the state it is going to, and its links. */
+const controlled = z
+  .object({
+    task_id: z.uuid(),
+    status: z.string().meta({ description: 'e.g. cancelling, pausing, approved, rejected' }),
+    links: linksSchema,
+  })
+  .strict()
+  .meta({ id: 'TaskControlled' });
+
+/** What `POST /tasks/{id}/budget` answers: the task's new limits. */
+const budgetExtended = z
+  .object({
+    task_id: z.uuid(),
+    budget: z
+      .object({
+        max_cost_usd: z.number(),
+        max_tokens: z.number().int(),
+        max_time_seconds: z.number().int(),
+      })
+      .strict(),
+    links: linksSchema,
+  })
+  .strict()
+  .meta({ id: 'BudgetExtended' });
 
 /** A control of a task (`POST /tasks/{id}/<control>`): its answer, and the usual errors. */
-const control = (summary: string, ok: '200' | '202', answer: string, body?: z.ZodType) => ({
+const control = (
+  summary: string,
+  ok: '200' | '202',
+  answer: string,
+  body?: z.ZodType,
+  answerSchema: z.ZodType = controlled,
+) => ({
   post: {
     summary,
     requestParams: { path: taskIdParams },
     ...(body ? { requestBody: { content: { 'application/json': { schema: body } } } } : {}),
     responses: {
-      [ok]: json(z.looseObject({ task_id: z.uuid(), status: z.string() }), answer),
+      [ok]: json(answerSchema, answer),
       ...errors(400, 404, 409, 503),
     },
   },
@@ -65,8 +122,17 @@ export function createOpenApiDocument() {
     info: {
       title: 'OctoLLM',
       version: '0.1.0',
-      description: 'Durable LLM task orchestration on Temporal.',
+      description:
+        'Durable LLM task orchestration on Temporal. Every route needs an API key ' +
+        '(`Authorization: Bearer <key>`; `npm start` prints one), except /health, /ready, ' +
+        '/metrics and these docs. Tasks and documents belong to the key’s tenant.',
     },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An OctoLLM API key (octo_…)' },
+      },
+    },
+    security: [{ apiKey: [] }],
     paths: {
       '/submit': {
         post: {
@@ -163,27 +229,28 @@ export function createOpenApiDocument() {
         '200',
         'The new budget',
         budgetExtensionSchema,
+        budgetExtended,
       ),
       '/documents': {
         post: {
           summary: 'Add a document for the retriever arm',
           requestBody: { content: { 'application/json': { schema: createDocumentSchema } } },
           responses: {
-            '201': json(z.looseObject({ id: z.uuid() }), 'Created'),
+            '201': json(documentCreatedSchema, 'Created'),
             ...errors(400, 413),
           },
         },
         get: {
           summary: 'List documents (without content)',
           requestParams: { query: listQuerySchema },
-          responses: { '200': json(z.looseObject({}), 'A page of documents'), ...errors(400) },
+          responses: { '200': json(documentListSchema, 'A page of documents'), ...errors(400) },
         },
       },
       '/documents/{id}': {
         get: {
           summary: 'A document',
           requestParams: { path: z.object({ id: z.uuid() }) },
-          responses: { '200': json(z.looseObject({}), 'The document'), ...errors(400, 404) },
+          responses: { '200': json(documentViewSchema, 'The document'), ...errors(400, 404) },
         },
         delete: {
           summary: 'Delete a document',

@@ -29,6 +29,7 @@ export async function streamTaskEvents(
   prisma: PrismaClient,
   taskChanges: TaskChanges | undefined,
   id: string,
+  tenantId: string,
   req: Request,
   res: Response,
 ): Promise<void> {
@@ -41,7 +42,7 @@ export async function streamTaskEvents(
   });
   let closed = false;
   try {
-    const first = await readTask(prisma, id);
+    const first = await readTask(prisma, id, tenantId);
     if (!first) throw new AppError('NOT_FOUND', `No task ${id}`);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -101,7 +102,7 @@ export async function streamTaskEvents(
         continue;
       }
       if (reread || isTerminalStatus(shown.status as TaskStatus)) {
-        const now = await readTask(prisma, id);
+        const now = await readTask(prisma, id, tenantId);
         if (!now) break; // deleted meanwhile
         // Unannounced (no listener, or a lost connection): the row is the only source.
         if (!taskChanges || changes.includes(undefined)) showStatus(now.status, now.statusSeq);
@@ -118,9 +119,9 @@ export async function streamTaskEvents(
   }
 }
 
-function readTask(prisma: PrismaClient, id: string) {
+function readTask(prisma: PrismaClient, id: string, tenantId: string) {
   return prisma.task.findUnique({
-    where: { id },
+    where: { id, tenantId },
     select: {
       status: true,
       statusSeq: true,

@@ -52,13 +52,18 @@ export const taskListQuerySchema = z
   .strict();
 
 /**
- * One page of tasks, newest first, by keyset (creation time, then id): a page never repeats or
+ * One page of a tenant's tasks, newest first, by keyset (creation time, then id): a page never repeats or
  * skips a task however many are submitted while a client pages, since new tasks sort before the
  * first page. `next_cursor` is null on the last page.
  */
-export async function listTasks(prisma: PrismaClient, query: z.output<typeof taskListQuerySchema>) {
+export async function listTasks(
+  prisma: PrismaClient,
+  tenantId: string,
+  query: z.output<typeof taskListQuerySchema>,
+) {
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const where: Prisma.TaskWhereInput = {
+    tenantId,
     ...(query.status ? { status: query.status } : {}),
     ...(query.priority ? { priority: query.priority } : {}),
     AND: [

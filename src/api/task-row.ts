@@ -8,11 +8,13 @@ import { workflowIdFor } from '../workflows/definitions';
  */
 export function taskRowFor(
   id: string,
+  tenantId: string,
   spec: TaskSpec,
   idempotency?: { key: string; requestHash: string },
 ): Prisma.TaskCreateManyInput {
   return {
     id,
+    tenantId,
     goal: spec.goal,
     constraints: spec.constraints,
     context: spec.context as object,

@@ -23,6 +23,7 @@ import {
   MAX_BUDGET_EXTENSION,
   workflowIdFor,
 } from '../workflows/definitions';
+import { tenantOf } from './auth';
 import { taskRowFor } from './task-row';
 import { streamTaskEvents } from './task-events';
 import { listTasks, taskListQuerySchema } from './task-list';
@@ -63,9 +64,12 @@ export const submitHeadersSchema = z.object({
 /** Task ids derived from Idempotency-Keys are UUIDv5 names in this namespace. */
 const IDEMPOTENCY_NAMESPACE = 'a7d1f0c2-5b3e-4f6a-9c8d-2e1b0f4a6c37';
 
-/** The task id a key stands for: the same key always gives the same task. */
-export function taskIdForIdempotencyKey(key: string): string {
-  return uuidv5(key, IDEMPOTENCY_NAMESPACE);
+/**
+ * The task id a tenant's key stands for: the same key always gives the same task, and two
+ * tenants using the same key get two tasks.
+ */
+export function taskIdForIdempotencyKey(tenantId: string, key: string): string {
+  return uuidv5(`${tenantId}/${key}`, IDEMPOTENCY_NAMESPACE);
 }
 
 /** A hash of a validated submission that ignores the order of object keys. */
@@ -151,8 +155,8 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   const router = Router();
   const submitted = new Counter({
     name: 'octollm_tasks_submitted_total',
-    help: 'Tasks accepted by POST /submit, by priority',
-    labelNames: ['priority'] as const,
+    help: 'Tasks accepted by POST /submit, by tenant and priority',
+    labelNames: ['tenant', 'priority'] as const,
     registers: [registry],
   });
   const waiting = new Gauge({
@@ -173,10 +177,11 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
       { 'Idempotency-Key': req.get('idempotency-key') },
       'headers',
     )['Idempotency-Key'];
-    const id = key === undefined ? randomUUID() : taskIdForIdempotencyKey(key);
+    const tenant = tenantOf(res);
+    const id = key === undefined ? randomUUID() : taskIdForIdempotencyKey(tenant.id, key);
     const idempotency = key === undefined ? undefined : { key, requestHash: hashSubmission(spec) };
     const { count } = await prisma.task.createMany({
-      data: [taskRowFor(id, spec, idempotency)],
+      data: [taskRowFor(id, tenant.id, spec, idempotency)],
       skipDuplicates: true,
     });
     if (count === 0) {
@@ -206,7 +211,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
       return;
     }
     starter.kick(id);
-    submitted.inc({ priority: spec.priority });
+    submitted.inc({ tenant: tenant.name, priority: spec.priority });
     res
       .status(202)
       .location(`/tasks/${id}`)
@@ -223,18 +228,19 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     if (!task) throw new AppError('NOT_FOUND', `No task with id ${id}`);
     return task;
   };
-  const findTask = async (id: string) => {
+  // Every read and control is scoped to the caller's tenant: another tenant's task is a 404.
+  const findTask = async (id: string, tenantId: string) => {
     const task = await prisma.task.findUnique({
-      where: { id },
+      where: { id, tenantId },
       include: { steps: { orderBy: { position: 'asc' } }, result: true },
     });
     return found(id, task);
   };
 
   // Clients poll or watch this one: one query (relationJoins), without the outputs it omits.
-  const readTaskView = async (id: string) => {
+  const readTaskView = async (id: string, tenantId: string) => {
     const task = await prisma.task.findUnique({
-      where: { id },
+      where: { id, tenantId },
       include: {
         steps: { orderBy: { position: 'asc' }, omit: { output: true } },
         revisions: { orderBy: { revision: 'asc' } },
@@ -286,26 +292,27 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   // 304 itself when If-None-Match matches the ETag we set.
   router.get('/tasks', async (req, res) => {
     const query = parseOrThrow(taskListQuerySchema, req.query, 'query');
-    res.json(await listTasks(prisma, query));
+    res.json(await listTasks(prisma, tenantOf(res).id, query));
   });
 
   router.get('/tasks/:id/events', async (req, res) => {
-    await streamTaskEvents(prisma, taskChanges, taskId(req.params), req, res);
+    await streamTaskEvents(prisma, taskChanges, taskId(req.params), tenantOf(res).id, req, res);
   });
 
   router.get('/tasks/:id', async (req, res) => {
     const id = taskId(req.params);
+    const tenantId = tenantOf(res).id;
     const { wait = 0 } = parseOrThrow(taskQuerySchema, req.query, 'query');
     const known = parseIfNoneMatch(req.get('if-none-match'));
     let view = { body: '', etag: '' };
     const changed = async () => {
-      view = await readTaskView(id);
+      view = await readTaskView(id, tenantId);
       return !known.has(view.etag);
     };
     if (known.size > 0 && wait > 0) {
       if (!(await hold(id, res, wait, changed))) return;
     } else {
-      view = await readTaskView(id);
+      view = await readTaskView(id, tenantId);
     }
     res.set('ETag', view.etag).type('application/json').send(view.body);
   });
@@ -313,23 +320,27 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   // With `wait`, held until the task has ended (only a status change wakes it) or the wait ends.
   router.get('/tasks/:id/results', async (req, res) => {
     const id = taskId(req.params);
+    const tenantId = tenantOf(res).id;
     const { wait = 0 } = parseOrThrow(resultsQuerySchema, req.query, 'query');
     const ended = async () => {
-      const task = await prisma.task.findUnique({ where: { id }, select: { status: true } });
+      const task = await prisma.task.findUnique({
+        where: { id, tenantId },
+        select: { status: true },
+      });
       return isTerminalStatus(found(id, task).status as TaskStatus);
     };
     const hasEnded = (change: TaskChange) =>
       change.status !== undefined && isTerminalStatus(change.status as TaskStatus);
     if (wait > 0 && !(await hold(id, res, wait, ended, hasEnded))) return;
-    res.json(toResultView(await findTask(id)));
+    res.json(toResultView(await findTask(id, tenantId)));
   });
 
   /** A task to act on through its workflow: its status and workflow only, not its steps. */
-  const findControllable = async (id: string) =>
+  const findControllable = async (id: string, res: Response) =>
     found(
       id,
       await prisma.task.findUnique({
-        where: { id },
+        where: { id, tenantId: tenantOf(res).id },
         select: { id: true, status: true, workflowId: true, workflowStarted: true },
       }),
     );
@@ -374,7 +385,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     call: (handle: WorkflowHandle) => Promise<unknown>,
   ) =>
     router.post(`/tasks/:id/${control}`, async (req, res) => {
-      const task = await findControllable(taskId(req.params));
+      const task = await findControllable(taskId(req.params), res);
       if (isTerminalStatus(task.status as TaskStatus)) {
         throw new AppError(
           'CONFLICT',
@@ -394,7 +405,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     router.post(`/tasks/:id/${path}`, async (req, res) => {
       const id = taskId(req.params);
       const { comment } = parseOrThrow(decisionBodySchema, req.body ?? {});
-      const task = await findControllable(id);
+      const task = await findControllable(id, res);
       if (task.status !== 'awaiting_approval') {
         throw new AppError(
           'CONFLICT',
@@ -414,7 +425,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   // cannot be reached, nothing is deleted (503). The run's history stays in Temporal until its
   // namespace's retention ends.
   router.delete('/tasks/:id', async (req, res) => {
-    const task = await findControllable(taskId(req.params));
+    const task = await findControllable(taskId(req.params), res);
     if (!isTerminalStatus(task.status as TaskStatus)) {
       await callWorkflow(task, 'the task was not deleted', async (handle) => {
         try {
@@ -436,7 +447,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   router.post('/tasks/:id/budget', async (req, res) => {
     const id = taskId(req.params);
     const more = parseOrThrow(budgetExtensionSchema, req.body ?? {});
-    const task = await findControllable(id);
+    const task = await findControllable(id, res);
     if (isTerminalStatus(task.status as TaskStatus)) {
       throw new AppError(
         'CONFLICT',

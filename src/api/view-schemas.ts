@@ -139,3 +139,41 @@ export const taskListSchema = z
   })
   .strict()
   .meta({ id: 'TaskPage' });
+
+const documentFields = {
+  id: z.uuid(),
+  title: z.string(),
+  source: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  created_at: timestamp,
+  links: z.object({ self: z.string() }).strict(),
+};
+
+/** A document without its content, as `GET /documents` lists it. */
+export const documentSummarySchema = z
+  .object(documentFields)
+  .strict()
+  .meta({ id: 'DocumentSummary' });
+
+/** `GET /documents/:id`. */
+export const documentViewSchema = z
+  .object({ ...documentFields, content: z.string() })
+  .strict()
+  .meta({ id: 'Document' });
+
+/** `POST /documents`: the document without its content, and the content's length. */
+export const documentCreatedSchema = z
+  .object({ ...documentFields, content_chars: z.number().int() })
+  .strict()
+  .meta({ id: 'DocumentCreated' });
+
+/** `GET /documents`. */
+export const documentListSchema = z
+  .object({
+    documents: z.array(documentSummarySchema),
+    total: z.number().int().meta({ description: 'How many documents the tenant has' }),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .strict()
+  .meta({ id: 'DocumentPage' });

@@ -62,7 +62,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
   let sweeping: Periodic | undefined;
   let stopped = false;
 
-  const startFromRow = async (task: Task): Promise<void> => {
+  const startFromRow = async (task: Task & { tenant: { name: string } }): Promise<void> => {
     const spec = specOf(task);
     try {
       await temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
@@ -81,6 +81,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
                 typedSearchAttributes: [
                   { key: SEARCH_ATTRIBUTES.priority, value: spec.priority },
                   { key: SEARCH_ATTRIBUTES.status, value: 'pending' },
+                  { key: SEARCH_ATTRIBUTES.tenant, value: task.tenant.name },
                 ],
               }
             : {}),
@@ -105,7 +106,10 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     const running = inFlight.get(taskId);
     if (running) return running;
     const attempt = (async () => {
-      const task = await prisma.task.findUnique({ where: { id: taskId } });
+      const task = await prisma.task.findUnique({
+        where: { id: taskId },
+        include: { tenant: { select: { name: true } } },
+      });
       if (task && !task.workflowStarted) await startFromRow(task);
     })().finally(() => inFlight.delete(taskId));
     inFlight.set(taskId, attempt);

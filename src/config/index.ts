@@ -39,6 +39,17 @@ const envSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.coerce.number('must be a number of USD').nonnegative('must be 0 or more').optional(),
   ),
+  AUTH: z
+    .enum(['keys', 'off'], 'must be "keys" (the default) or "off" (tests only)')
+    .default('keys'),
+  RATE_LIMIT_PER_MINUTE: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number('must be a number of requests')
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .optional(),
+  ),
   SERVICES_HOST: z.string().default('127.0.0.1'),
   REFLEX_PORT: port.default(8101),
   PLANNER_PORT: port.default(8102),
@@ -93,6 +104,10 @@ export interface Config {
     port: number;
     /** Plans estimated above this many USD wait for approval; unset: only when asked. */
     approvalAboveUsd?: number;
+    /** `keys`: API keys required; `off` (`AUTH=off`): none, for tests only. */
+    auth: 'keys' | 'off';
+    /** Requests per minute per API key (`RATE_LIMIT_PER_MINUTE`); unset: the API's default. */
+    requestsPerMinute?: number;
   };
   services: {
     host: string;
@@ -218,7 +233,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       toolchainDir: path.join(dataDir, 'toolchain'),
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     },
-    api: { host: env.API_HOST, port: env.API_PORT, approvalAboveUsd: env.APPROVAL_ABOVE_USD },
+    api: {
+      host: env.API_HOST,
+      port: env.API_PORT,
+      approvalAboveUsd: env.APPROVAL_ABOVE_USD,
+      auth: env.AUTH,
+      requestsPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    },
     services: {
       host,
       reflexPort: env.REFLEX_PORT,

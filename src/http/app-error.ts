@@ -4,11 +4,14 @@ export const ERROR_CODES = [
   'MALFORMED_JSON',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
   'IDEMPOTENCY_CONFLICT',
   'PLAN_INVALID',
   'BUDGET_INSUFFICIENT',
+  'RATE_LIMITED',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_REJECTED',
   'INTERNAL',
@@ -23,6 +26,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   MALFORMED_JSON: 400,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** No API key, or one that is not known (`Authorization: Bearer <key>`). */
+  UNAUTHENTICATED: 401,
+  /** A revoked API key. */
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   /** An Idempotency-Key already used for a different request. */
@@ -34,6 +41,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
    * smallest model call; the body's `needed` says what would. The workflow waits for more budget.
    */
   BUDGET_INSUFFICIENT: 402,
+  /** The key's requests per minute are used up; `Retry-After` says when to try again. */
+  RATE_LIMITED: 429,
   /** A dependency is down or overloaded; retrying later may work. */
   UPSTREAM_UNAVAILABLE: 503,
   /** A dependency (such as the LLM) refused the request for good: bad credentials, bad request. */

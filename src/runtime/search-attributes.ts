@@ -9,6 +9,7 @@ const WANTED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   [SEARCH_ATTRIBUTES.status.name]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   [SEARCH_ATTRIBUTES.priority.name]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   [SEARCH_ATTRIBUTES.armCount.name]: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  [SEARCH_ATTRIBUTES.tenant.name]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
 };
 
 /**

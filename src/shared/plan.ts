@@ -46,6 +46,8 @@ export const planRequestSchema = z.object({
     .default([...ARM_NAMES]),
   /** What planning may spend on models, from the task's ledger; without it, no cap. */
   grant: grantSchema.optional(),
+  /** The tenant the task belongs to: a cached plan is only served to the tenant it was made for. */
+  tenant: z.string().min(1).max(200).optional(),
 });
 
 /** A planning request. */

@@ -140,6 +140,8 @@ export const SEARCH_ATTRIBUTES = {
   status: defineSearchAttributeKey('OctoTaskStatus', SearchAttributeType.KEYWORD),
   priority: defineSearchAttributeKey('OctoPriority', SearchAttributeType.KEYWORD),
   armCount: defineSearchAttributeKey('OctoArmCount', SearchAttributeType.INT),
+  /** The name of the tenant whose task it is, set when the run starts. */
+  tenant: defineSearchAttributeKey('OctoTenant', SearchAttributeType.KEYWORD),
 } as const;
 
 /** `temporal server start-dev` flags that register {@link SEARCH_ATTRIBUTES}. */
@@ -150,4 +152,6 @@ export const DEV_SERVER_SEARCH_ATTRIBUTE_ARGS = [
   'OctoPriority=Keyword',
   '--search-attribute',
   'OctoArmCount=Int',
+  '--search-attribute',
+  'OctoTenant=Keyword',
 ];

@@ -229,7 +229,15 @@ describe('operations endpoints', () => {
     expect(body.required).toEqual(['goal']);
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.priority.enum).toEqual(['low', 'medium', 'high', 'critical']);
-    expect(Object.keys(submit.responses)).toEqual(['200', '202', '400', '409', '413']);
+    expect(Object.keys(submit.responses).sort()).toEqual(
+      ['200', '202', '400', '401', '403', '409', '413', '429'].sort(),
+    );
+    // Every route needs an API key (a bearer token).
+    expect(res.body.security).toEqual([{ apiKey: [] }]);
+    expect(res.body.components.securitySchemes.apiKey).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
     expect(submit.parameters).toEqual([
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
     ]);
@@ -254,7 +262,7 @@ describe('operations endpoints', () => {
         expect.objectContaining({ name: 'if-none-match', in: 'header' }),
       ]),
     );
-    expect(Object.keys(task.responses)).toEqual(['200', '304', '400', '404']);
+    expect(Object.keys(task.responses)).toEqual(['200', '304', '400', '401', '403', '404', '429']);
   });
 
   test('GET / lists the endpoints', async () => {

@@ -2,7 +2,16 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from '../../src/api/api-keys';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import {
+  createApiKey,
+  ensureLocalApiKey,
+  findApiKey,
+  listApiKeys,
+  LOCAL_TENANT,
+  revokeApiKey,
+} from '../../src/api/api-keys';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
 
 // API keys on real PostgreSQL, and the `npm run keys` command that manages them.
@@ -45,6 +54,27 @@ test('keys of one tenant share it; listings never show a key', async () => {
   const listing = JSON.stringify(await listApiKeys(db.prisma));
   expect(listing).not.toContain(a.key);
   expect(listing).not.toContain(b.key);
+});
+
+test("npm start's local key: made once, kept in the data folder (mode 600), replaced when revoked", async () => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'octollm-key-'));
+  const first = await ensureLocalApiKey(db.prisma, dataDir);
+  expect(await findApiKey(db.prisma, first)).toMatchObject({
+    tenant: LOCAL_TENANT,
+    revoked: false,
+  });
+  const file = path.join(dataDir, 'api-key');
+  expect((await readFile(file, 'utf8')).trim()).toBe(first);
+  expect((await stat(file)).mode & 0o777).toBe(0o600);
+  // Every later start shows the same key.
+  expect(await ensureLocalApiKey(db.prisma, dataDir)).toBe(first);
+  // A revoked key is replaced by a new one, written in its place.
+  const { id } = (await findApiKey(db.prisma, first))!;
+  await revokeApiKey(db.prisma, id);
+  const second = await ensureLocalApiKey(db.prisma, dataDir);
+  expect(second).not.toBe(first);
+  expect((await readFile(file, 'utf8')).trim()).toBe(second);
+  expect((await stat(file)).mode & 0o777).toBe(0o600);
 });
 
 describe('npm run keys', () => {

@@ -1,5 +1,10 @@
 import type { Express } from 'express';
 import request from 'supertest';
+import {
+  documentCreatedSchema,
+  documentListSchema,
+  documentViewSchema,
+} from '../../src/api/view-schemas';
 import type { TestDatabase } from '../db/start-test-database';
 import { startApiOnDatabase, type ApiOnDatabase } from '../support/api-on-database';
 
@@ -44,6 +49,8 @@ describe('POST /documents', () => {
       metadata: { lang: 'en', tags: ['a'] },
       content_chars: 'Body of document number 1.'.length,
     });
+    // Exactly the documented shape (strict: an undocumented field fails).
+    documentCreatedSchema.parse(res.body);
     const row = await db.prisma.document.findUnique({ where: { id: res.body.id } });
     expect(row?.content).toBe('Body of document number 1.');
   });
@@ -111,6 +118,7 @@ describe('GET /documents', () => {
       'Document 2',
     ]);
     expect(first.body.documents[0]).not.toHaveProperty('content');
+    documentListSchema.parse(first.body);
     const second = await request(api).get('/documents?limit=2&offset=2');
     expect(second.body.documents.map((d: { title: string }) => d.title)).toEqual(['Document 1']);
   });
@@ -137,6 +145,7 @@ describe('GET and DELETE /documents/:id', () => {
       title: 'Document 7',
       content: 'Body of document number 7.',
     });
+    documentViewSchema.parse(got.body);
 
     const deleted = await request(api).delete(`/documents/${id}`);
     expect(deleted.status).toBe(204);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { ensureTenant, LOCAL_TENANT } from '../../src/api/api-keys';
 import { taskListSchema } from '../../src/api/view-schemas';
 import { useApiOnDatabase } from '../support/api-on-database';
 
@@ -8,10 +9,13 @@ const system = useApiOnDatabase();
 
 /** Inserts tasks created at the given times, several sharing a millisecond. */
 async function insertTasks(times: Date[], extra: { status?: string; priority?: string } = {}) {
+  // The API runs with AUTH=off: its requests act for the tenant `local`.
+  const tenant = await ensureTenant(system().db.prisma, LOCAL_TENANT);
   const rows = times.map((createdAt) => {
     const id = randomUUID();
     return {
       id,
+      tenantId: tenant.id,
       goal: 'a listed task',
       constraints: [],
       context: {},

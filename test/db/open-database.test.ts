@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { openDatabase } from '../../src/db/database';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { tenantNamed } from '../support/task-rows';
 import { freePort, makeTempRoot } from './start-test-database';
 
 let root: string;
@@ -20,6 +21,7 @@ function sampleTask() {
   const id = randomUUID();
   return {
     id,
+    tenant: tenantNamed(),
     goal: 'g',
     constraints: [],
     context: {},

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Prisma } from '../../src/generated/prisma/client';
+import { tenantNamed } from '../support/task-rows';
 import { startTestDatabase, type TestDatabase } from './start-test-database';
 
 let db: TestDatabase;
@@ -17,6 +18,7 @@ function newTask(overrides: Partial<Prisma.TaskCreateInput> = {}): Prisma.TaskCr
   const id = randomUUID();
   return {
     id,
+    tenant: tenantNamed(),
     goal: 'Summarise the trade-offs of event sourcing',
     constraints: ['no external calls', 'under 200 words'],
     context: { audience: 'engineers', depth: { level: 2, notes: null } },

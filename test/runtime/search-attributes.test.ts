@@ -22,13 +22,13 @@ test('missing search attributes are registered, and a second call changes nothin
     ensureSearchAttributes(env.connection, 'default', (m) => said.push(m)),
   ).resolves.toBe(true);
   expect(said).toEqual([
-    'registered search attributes OctoTaskStatus, OctoPriority, OctoArmCount in namespace default',
+    'registered search attributes OctoTaskStatus, OctoPriority, OctoArmCount, OctoTenant in namespace default',
   ]);
   const { customAttributes } = await env.connection.operatorService.listSearchAttributes({
     namespace: 'default',
   });
   expect(Object.keys(customAttributes ?? {})).toEqual(
-    expect.arrayContaining(['OctoTaskStatus', 'OctoPriority', 'OctoArmCount']),
+    expect.arrayContaining(['OctoTaskStatus', 'OctoPriority', 'OctoArmCount', 'OctoTenant']),
   );
 
   await expect(

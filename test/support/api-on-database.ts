@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import pino from 'pino';
 import { createApiApp } from '../../src/api/api-app';
+import type { AuthOptions } from '../../src/api/auth';
 import { listenForTaskChanges, type TaskChanges } from '../../src/db/task-changes';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
 
@@ -17,7 +18,11 @@ export interface ApiOnDatabase {
  * a port where nothing listens, which is exactly what "Temporal is down" looks like.
  */
 export async function startApiOnDatabase(
-  options: { taskChanges?: boolean } = {},
+  options: {
+    taskChanges?: boolean;
+    /** Default: AUTH=off, every request acting for the tenant `local`. */
+    auth?: AuthOptions;
+  } = {},
 ): Promise<ApiOnDatabase> {
   const db = await startTestDatabase();
   let taskChanges: TaskChanges | undefined;
@@ -30,6 +35,7 @@ export async function startApiOnDatabase(
     logger: pino({ level: 'silent' }),
     serviceUrls: {},
     taskChanges,
+    auth: options.auth ?? { mode: 'off' },
   });
   const api = app.app;
   return {
@@ -49,7 +55,9 @@ export async function startApiOnDatabase(
  * {@link startApiOnDatabase} for a whole test file: started in `beforeAll`, stopped in
  * `afterAll`. Call the returned function inside tests to reach it.
  */
-export function useApiOnDatabase(options: { taskChanges?: boolean } = {}): () => ApiOnDatabase {
+export function useApiOnDatabase(
+  options: Parameters<typeof startApiOnDatabase>[0] = {},
+): () => ApiOnDatabase {
   let system: ApiOnDatabase | undefined;
   beforeAll(async () => {
     system = await startApiOnDatabase(options);

@@ -137,6 +137,8 @@ async function startOnDatabase(
       armLimits: arms && armActivityLimits(arms),
       taskChanges,
       llmPrice: priceOf(config.llm.prices, config.llm.model),
+      // Requests act for the tenant `local`; test/api/auth.test.ts covers keys and tenants.
+      auth: { mode: 'off' },
     });
     cleanup.push(() => app.starter.stop());
     return app.app;

@@ -1,14 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { LOCAL_TENANT } from '../../src/api/api-keys';
 import type { PrismaClient } from '../../src/db/prisma-client';
+
+/** A task's or document's tenant by name (default `local`), created if new. */
+export function tenantNamed(name: string = LOCAL_TENANT) {
+  return { connectOrCreate: { where: { name }, create: { id: randomUUID(), name } } };
+}
 
 /** Inserts a task row directly, as the API would after `POST /submit`. */
 export async function insertTask(
   prisma: PrismaClient,
   id: string,
-  overrides: { status?: string; goal?: string } = {},
+  overrides: { status?: string; goal?: string; tenant?: string } = {},
 ): Promise<void> {
   await prisma.task.create({
     data: {
       id,
+      tenant: tenantNamed(overrides.tenant),
       goal: overrides.goal ?? 'a test task',
       constraints: [],
       context: {},

@@ -43,16 +43,17 @@ function normaliseList(items: readonly string[]): string[] {
 }
 
 /**
- * The cache key: SHA-256 over the normalised goal, constraints, acceptance criteria, available
- * arms, model and prompt version. The budget is left out on purpose (a hit is re-validated
+ * The cache key: SHA-256 over the tenant, the normalised goal, constraints, acceptance criteria,
+ * available arms, model and prompt version: one tenant's plan is never another's hit. The budget is left out on purpose (a hit is re-validated
  * against the request's budget instead), and so is the free-form context.
  */
 export function planCacheKey(
-  request: Pick<PlanRequest, 'goal' | 'constraints' | 'acceptance_criteria' | 'arms'>,
+  request: Pick<PlanRequest, 'tenant' | 'goal' | 'constraints' | 'acceptance_criteria' | 'arms'>,
   model: string,
   promptVersion: string,
 ): string {
   const material = JSON.stringify({
+    tenant: request.tenant ?? '',
     goal: normaliseText(request.goal),
     constraints: normaliseList(request.constraints),
     acceptance_criteria: normaliseList(request.acceptance_criteria),

@@ -6,6 +6,7 @@ import { createRetrieverArm } from '../../../src/services/arms/handlers/retrieve
 import { searchDocuments } from '../../../src/services/arms/retriever/search-documents';
 import type { TestDatabase } from '../../db/start-test-database';
 import { startApiOnDatabase, type ApiOnDatabase } from '../../support/api-on-database';
+import { insertTask } from '../../support/task-rows';
 import { stepRequest } from './step-request';
 
 // The retriever on real PostgreSQL full-text search, fed through the real documents API.
@@ -15,6 +16,10 @@ let api: Express;
 let arm: Express;
 const silent = pino({ level: 'silent' });
 const ids: Record<string, string> = {};
+/** A task of the tenant `local`, the one the documents API (AUTH=off) adds documents for. */
+const LOCAL_TASK = '5b0c6f1e-3d2a-4c8b-9e7f-1a2b3c4d5e6f';
+/** A task of another tenant, which has no documents of its own yet. */
+const OTHER_TASK = '7c1d8a2f-4e3b-4d9c-8f0a-2b3c4d5e6f70';
 
 const DOCUMENTS = {
   eventSourcing: {
@@ -54,6 +59,8 @@ beforeAll(async () => {
     arm: createRetrieverArm({ prisma: db.prisma, topK: 3 }),
     logger: silent,
   }).app;
+  await insertTask(db.prisma, LOCAL_TASK);
+  await insertTask(db.prisma, OTHER_TASK, { tenant: 'other' });
   for (const [key, body] of Object.entries(DOCUMENTS)) {
     const res = await request(api).post('/documents').send(body);
     expect(res.status).toBe(201);
@@ -65,10 +72,10 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function retrieve(action: string, goal = '') {
+async function retrieve(action: string, goal = '', taskId = LOCAL_TASK) {
   const res = await request(arm)
     .post('/execute')
-    .send(stepRequest({ action, arm: 'retriever' }, { goal }));
+    .send(stepRequest({ action, arm: 'retriever' }, { goal, taskId }));
   expect(res.status).toBe(200);
   return res.body as {
     output: {
@@ -134,7 +141,7 @@ test('the simple config finds words the english config drops as stop words', asy
     source: 'Notizen',
     content: 'Man bekommt nicht immer, was man will.',
   });
-  const passages = await searchDocuments(db.prisma, ['will'], 5);
+  const passages = await searchDocuments(db.prisma, LOCAL_TASK, ['will'], 5);
   expect(passages.map((p) => p.document_id)).toEqual([doc.body.id]);
   expect(passages[0]!.snippet).toContain('**will**');
   await request(api).delete(`/documents/${doc.body.id}`).expect(204);
@@ -155,6 +162,33 @@ test('with no match it says so plainly, with low confidence, and invents nothing
   expect(result.output.note).toMatch(/no indexed document matches/i);
   expect(result.confidence).toBeLessThanOrEqual(0.2);
   expect(result.summary).toMatch(/0 passages/);
+});
+
+test("a task's retriever searches only its own tenant's documents", async () => {
+  const local = await retrieve('Find "event sourcing trade-offs"');
+  expect(local.output.passages.map((p) => p.document_id)).toContain(ids.eventSourcing);
+  // The same search for another tenant's task finds nothing of local's.
+  const other = await retrieve('Find "event sourcing trade-offs"', '', OTHER_TASK);
+  expect(other.output.passages).toEqual([]);
+  // A document of the other tenant is found by its tasks, never by local's.
+  const otherTenant = await db.prisma.tenant.findUniqueOrThrow({ where: { name: 'other' } });
+  const theirs = await db.prisma.document.create({
+    data: {
+      id: '9d2e0b3a-5f4c-4e1d-9a0b-3c4d5e6f7081',
+      tenantId: otherTenant.id,
+      title: 'Event sourcing at the other company',
+      source: 'their wiki',
+      content: 'Our event sourcing trade-offs: snapshots every thousand events.',
+    },
+  });
+  const seenByThem = await retrieve('Find "event sourcing trade-offs"', '', OTHER_TASK);
+  expect(seenByThem.output.passages.map((p) => p.document_id)).toEqual([theirs.id]);
+  const seenByLocal = await retrieve('Find "snapshots every thousand events"');
+  expect(seenByLocal.output.passages.map((p) => p.document_id)).not.toContain(theirs.id);
+  // A task without a row (purged) belongs to no tenant and finds nothing.
+  const orphan = await retrieve('Find "event sourcing trade-offs"', '', 'no-such-task');
+  expect(orphan.output.passages).toEqual([]);
+  await db.prisma.document.delete({ where: { id: theirs.id } });
 });
 
 test('a deleted document is no longer found', async () => {

@@ -4,10 +4,10 @@ import type { PlanStep } from '../../../src/shared/plan';
 /** A `POST /execute` body (and handler request) for one step, with test defaults. */
 export function stepRequest(
   step: Partial<PlanStep> & Pick<PlanStep, 'action'>,
-  extra: { goal?: string; inputs?: Record<string, unknown>; tokens?: number } = {},
+  extra: { goal?: string; inputs?: Record<string, unknown>; tokens?: number; taskId?: string } = {},
 ): ArmRequest {
   return {
-    task_id: 'task-test',
+    task_id: extra.taskId ?? 'task-test',
     goal: extra.goal ?? '',
     step: {
       id: 's1',

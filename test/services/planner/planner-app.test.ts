@@ -70,6 +70,28 @@ describe('planner app (offline)', () => {
     expect(metrics.text).toMatch(/planner_cache_misses_total\{service="planner"\} [1-9]/);
   });
 
+  it("never serves one tenant's cached plan to another", async () => {
+    const body = { goal: 'Compare three message brokers for a small team', budget };
+    const acme = await request(app)
+      .post('/plan')
+      .send({ ...body, tenant: 'tenant-acme' })
+      .expect(200);
+    const acmeAgain = await request(app)
+      .post('/plan')
+      .send({ ...body, tenant: 'tenant-acme' })
+      .expect(200);
+    expect(acmeAgain.body.cache).toEqual({ hit: true, key: acme.body.cache.key });
+    const globex = await request(app)
+      .post('/plan')
+      .send({ ...body, tenant: 'tenant-globex' })
+      .expect(200);
+    expect(globex.body.cache.hit).toBe(false);
+    expect(globex.body.cache.key).not.toBe(acme.body.cache.key);
+    // Nor is a plan made without a tenant served to one.
+    const none = await request(app).post('/plan').send(body).expect(200);
+    expect(none.body.cache.hit).toBe(false);
+  });
+
   it('invalidates a cached plan by key', async () => {
     const body = { goal: 'Compute 17% of 2450 plus 3^4', budget };
     const first = await request(app).post('/plan').send(body).expect(200);

@@ -60,7 +60,7 @@ export function createRetrieverArm({ prisma, topK = 5 }: RetrieverOptions): ArmD
       const query = terms.join(' ');
       // A database failure is left to the error handler: logged in full, answered as an opaque
       // 500, which the calling activity retries.
-      const passages = await searchDocuments(prisma, terms, topK);
+      const passages = await searchDocuments(prisma, request.task_id, terms, topK);
       const usage = { tokens: 0, cost_usd: 0 };
       if (passages.length === 0) {
         return {

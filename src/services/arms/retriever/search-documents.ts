@@ -35,9 +35,13 @@ const HEADLINE_OPTIONS =
  * word as written, for German and other languages). Documents holding every term come first,
  * then by `ts_rank_cd` (title weighs more than content); snippets are computed for the top
  * `limit` only, as `ts_headline` reads the whole text.
+ *
+ * Only the documents of the task's tenant are searched (the task's row says which tenant it
+ * belongs to); a task without a row finds nothing.
  */
 export async function searchDocuments(
   prisma: PrismaClient,
+  taskId: string,
   terms: readonly string[],
   limit: number,
 ): Promise<Passage[]> {
@@ -58,7 +62,8 @@ export async function searchDocuments(
              GREATEST(ts_rank_cd(d.search_english, q.en_any),
                       ts_rank_cd(d.search_simple, q.simple_any)) AS rank
         FROM documents d, q
-       WHERE d.search_english @@ q.en_any OR d.search_simple @@ q.simple_any
+       WHERE d.tenant_id = (SELECT t.tenant_id FROM tasks t WHERE t.id = ${taskId})
+         AND (d.search_english @@ q.en_any OR d.search_simple @@ q.simple_any)
        ORDER BY all_terms DESC, rank DESC, d.created_at DESC, d.id
        LIMIT ${limit}
     )
