@@ -2,7 +2,7 @@
  * The task pipeline end to end, against a bare-Temporal baseline measured in the same run.
  *
  *   npm run bench:pipeline [-- --clients 50 --duration 180 --single 30 --in-flight 100 --poll MS]
- *   API_URL=http://127.0.0.1:8000 TEMPORAL_ADDRESS=127.0.0.1:7233 [WORKER_PID=…] npm run bench:pipeline
+ *   API_URL=http://127.0.0.1:8000 OCTOLLM_API_KEY=… TEMPORAL_ADDRESS=127.0.0.1:7233 [WORKER_PID=…] npm run bench:pipeline
  *
  * Without API_URL it compiles the code as `npm run build` does and starts the system as
  * deployed, each piece its own `node` process (embedded PostgreSQL, the Temporal dev server with
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const stack = process.env.API_URL
     ? await existingStack(process.env.API_URL)
     : await startStack(say, { profileDir: opts.profile });
-  const api = jsonClient(stack.apiUrl, CLIENTS * 2 + 10);
+  const api = jsonClient(stack.apiUrl, CLIENTS * 2 + 10, stack.apiKey);
   const report: Record<string, unknown> = {
     command: [
       'npm run bench:pipeline',

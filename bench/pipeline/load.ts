@@ -11,7 +11,8 @@ export interface JsonReply {
 }
 
 /** A keep-alive JSON client with little overhead, so the bench spends its CPU on nothing else. */
-export function jsonClient(baseUrl: string, maxSockets: number) {
+export function jsonClient(baseUrl: string, maxSockets: number, apiKey: string) {
+  const authorization = `Bearer ${apiKey}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const url = new URL(baseUrl);
   const call = (
@@ -30,9 +31,13 @@ export function jsonClient(baseUrl: string, maxSockets: number) {
           port: url.port,
           method,
           path,
-          headers: payload
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : extraHeaders,
+          headers: {
+            authorization,
+            ...extraHeaders,
+            ...(payload
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+              : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

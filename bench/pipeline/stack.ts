@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createApiKey } from '../../src/api/api-keys';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
 import { DEV_SERVER_ARGS } from '../../src/runtime/dev-server-args';
@@ -16,6 +17,8 @@ const ROOT = path.resolve(__dirname, '../..');
 /** The system under test, however it was found: started here or already running. */
 export interface Stack {
   apiUrl: string;
+  /** The API key the clients send (the API asks for one, as in production). */
+  apiKey: string;
   temporalAddress: string;
   namespace: string;
   client: Client;
@@ -205,6 +208,7 @@ export async function startStack(
     say(`services, worker (pid ${worker.child.pid}) and API ${apiUrl} are up; logs in ${logDir}`);
     return {
       apiUrl,
+      apiKey: (await createApiKey(db.prisma, 'bench')).key,
       temporalAddress: temporal.address,
       namespace: 'default',
       client: new Client({ connection: temporal.connection }),
@@ -218,8 +222,18 @@ export async function startStack(
   }
 }
 
-/** A stack that is already running: `API_URL` and `TEMPORAL_ADDRESS` (and `WORKER_PID`). */
+/**
+ * A stack that is already running: `API_URL`, `OCTOLLM_API_KEY` and `TEMPORAL_ADDRESS` (and
+ * `WORKER_PID`).
+ */
 export async function existingStack(apiUrl: string): Promise<Stack> {
+  const apiKey = process.env.OCTOLLM_API_KEY;
+  if (!apiKey) {
+    throw new Error(
+      'With API_URL, set OCTOLLM_API_KEY to a key of that API (npm start prints one; ' +
+        'npm run keys -- create --tenant bench makes one)',
+    );
+  }
   const config = loadConfig();
   const temporalAddress = config.temporal.address ?? `127.0.0.1:${config.temporal.devServer.port}`;
   const connection = await Connection.connect({ address: temporalAddress });
@@ -228,6 +242,7 @@ export async function existingStack(apiUrl: string): Promise<Stack> {
   const pid = Number(process.env.WORKER_PID);
   return {
     apiUrl: apiUrl.replace(/\/$/, ''),
+    apiKey,
     temporalAddress,
     namespace: config.temporal.namespace,
     client: new Client({ connection, namespace: config.temporal.namespace }),
