@@ -253,6 +253,7 @@ async function serveApi(
     approvalAboveUsd: config.api.approvalAboveUsd,
     llmPrice: priceOf(config.llm.prices, config.llm.model),
     auth: { mode: config.api.auth, requestsPerMinute: config.api.requestsPerMinute },
+    reflexUrl: config.services.reflexUrl,
   });
   api.starter.start();
   stoppers.push(() => api.starter.stop());

@@ -11,6 +11,7 @@ import {
 } from '../shared/plan';
 import { reflexResponseSchema, type ReflexResponse } from '../shared/reflex';
 import { screeningReason } from '../shared/screening-reason';
+import { screenSpec, type ScreenedInput } from '../shared/screen-spec';
 import type { Grant } from '../shared/budget';
 import { BUDGET_INSUFFICIENT_FAILURE } from '../shared/model-cost';
 import type { TaskSpec } from '../shared/task';
@@ -35,14 +36,6 @@ export interface ScreenedOutput {
   reason: string;
   /** The output to pass on (redacted if need be); absent when blocked. */
   output?: unknown;
-}
-
-/** The task input after screening: the spec to plan and run, redacted if need be. */
-export interface ScreenedInput {
-  verdict: ReflexResponse['verdict'];
-  reason: string;
-  /** Absent when blocked. */
-  spec?: TaskSpec;
 }
 
 /** What a step is run with. */
@@ -70,15 +63,6 @@ export interface StepOutcome extends ScreenedOutput {
   summary?: string;
   /** What the step has cost so far, every attempt's arm calls included. */
   usage: ArmExecuteResponse['usage'];
-}
-
-/** Redacted context JSON; placeholders sit inside string values, so it still parses. */
-function parseContext(json: string): Record<string, unknown> {
-  try {
-    return JSON.parse(json) as Record<string, unknown>;
-  } catch {
-    return { redacted: json };
-  }
 }
 
 /** The Reflex Layer's limit is 128 KiB of text; larger outputs are screened in pieces. */
@@ -256,33 +240,7 @@ export function createServiceActivities(
      * the task that is planned and run: the spec returned is the one later steps see.
      */
     async screenTaskInput(input: { taskId: string; spec: TaskSpec }): Promise<ScreenedInput> {
-      const { spec, taskId } = input;
-      const contextText = Object.keys(spec.context).length ? JSON.stringify(spec.context) : '';
-      const texts = [spec.goal, ...spec.constraints, ...spec.acceptance_criteria, contextText];
-      const verdicts = await Promise.all(
-        texts.map((text) => (text ? screen(taskId, 'input', text) : undefined)),
-      );
-      const flagged = verdicts.filter((v): v is ReflexResponse => !!v && v.verdict !== 'safe');
-      const reason = [...new Set(flagged.map(screeningReason))].join('; ');
-      if (flagged.some((v) => v.verdict === 'blocked')) return { verdict: 'blocked', reason };
-      if (flagged.length === 0) return { verdict: 'safe', reason, spec };
-      const redacted = texts.map((text, i) => {
-        const v = verdicts[i];
-        return v?.verdict === 'redacted' ? v.redacted_text : text;
-      });
-      const n = spec.constraints.length;
-      const m = spec.acceptance_criteria.length;
-      return {
-        verdict: 'redacted',
-        reason,
-        spec: {
-          ...spec,
-          goal: redacted[0]!,
-          constraints: redacted.slice(1, 1 + n),
-          acceptance_criteria: redacted.slice(1 + n, 1 + n + m),
-          context: contextText ? parseContext(redacted[1 + n + m]!) : spec.context,
-        },
-      };
+      return screenSpec(input.spec, (text) => screen(input.taskId, 'input', text));
     },
 
     /**

@@ -6,6 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { createHttpApp, type HttpApp, type ReadyReport } from '../http/create-http-app';
 import { createAuth, type AuthOptions } from './auth';
 import { createDocumentsRouter } from './documents-router';
+import { createInputScreening } from './input-screening';
 import type { ArmHealthMonitor } from '../runtime/arm-health';
 import type { TaskWorkflowInput } from '../workflows/definitions';
 import { createOpenApiDocument } from './openapi';
@@ -21,6 +22,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Services whose `/health` readiness checks, by name. */
   serviceUrls: Record<string, string>;
+  /** The Reflex Layer, which screens every submission before it is stored. */
+  reflexUrl: string;
   /** Where the Temporal Web UI is, if there is one, for `GET /`. */
   temporalUiUrl?: string;
   /** Whether the namespace has OctoLLM's search attributes registered (default false). */
@@ -102,7 +105,14 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     searchAttributes: deps.searchAttributes ?? false,
     sweepIntervalMs: deps.startSweepIntervalMs,
   });
-  http.app.use(createTasksRouter({ ...deps, registry: http.registry, starter }));
+  http.app.use(
+    createTasksRouter({
+      ...deps,
+      registry: http.registry,
+      starter,
+      screenInput: createInputScreening(deps.reflexUrl),
+    }),
+  );
   http.app.use(createDocumentsRouter({ prisma: deps.prisma }));
   http.finish();
   const reconciler = createWorkflowReconciler(deps);

@@ -3,8 +3,8 @@ import type { Priority, TaskSpec } from '../shared/task';
 import { workflowIdFor } from '../workflows/definitions';
 
 /**
- * A submitted task as its row stores it. The row holds the whole submission, so the workflow
- * can be started from it later ({@link specOf}).
+ * A submitted task as its row stores it, once screened: the row holds the whole (screened,
+ * maybe redacted) submission, so the workflow can be started from it later ({@link specOf}).
  */
 export function taskRowFor(
   id: string,
@@ -30,6 +30,34 @@ export function taskRowFor(
     workflowId: workflowIdFor(id),
     idempotencyKey: idempotency?.key,
     requestHash: idempotency?.requestHash,
+    inputScreened: true,
+  };
+}
+
+/**
+ * A task whose input screening blocked: no text of it at all, only the screening categories.
+ * It has ended, and no workflow is ever started for it.
+ */
+export function blockedTaskRowFor(
+  id: string,
+  tenantId: string,
+  spec: TaskSpec,
+  categories: string,
+  idempotency?: { key: string; requestHash: string },
+): Prisma.TaskCreateManyInput {
+  const now = new Date();
+  return {
+    ...taskRowFor(
+      id,
+      tenantId,
+      { ...spec, goal: '', constraints: [], acceptance_criteria: [], context: {} },
+      idempotency,
+    ),
+    status: 'blocked',
+    blockedReason: `Blocked by the Reflex Layer (task input): ${categories}`,
+    workflowStarted: true,
+    startedAt: now,
+    completedAt: now,
   };
 }
 

@@ -24,7 +24,8 @@ import {
   workflowIdFor,
 } from '../workflows/definitions';
 import { tenantOf } from './auth';
-import { taskRowFor } from './task-row';
+import type { InputScreening } from './input-screening';
+import { blockedTaskRowFor, taskRowFor } from './task-row';
 import { streamTaskEvents } from './task-events';
 import { listTasks, taskListQuerySchema } from './task-list';
 import { taskLinks, toResultView, toTaskView } from './task-view';
@@ -38,6 +39,8 @@ export interface TasksRouterDeps {
   registry: Registry;
   /** Starts accepted tasks' workflows. */
   starter: WorkflowStarter;
+  /** Screens a submission with the Reflex Layer before anything of it is stored. */
+  screenInput: InputScreening;
   /**
    * Change announcements for `GET /tasks/:id?wait=`; without them a waiting request re-reads
    * the task every second.
@@ -151,7 +154,7 @@ const UNANNOUNCED_RECHECK_MS = 1_000;
  * `POST /tasks/:id/cancel|pause|resume|approve|reject`.
  */
 export function createTasksRouter(deps: TasksRouterDeps): Router {
-  const { prisma, temporal, logger, registry, starter, taskChanges } = deps;
+  const { prisma, temporal, logger, registry, starter, taskChanges, screenInput } = deps;
   const router = Router();
   const submitted = new Counter({
     name: 'octollm_tasks_submitted_total',
@@ -180,10 +183,13 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     const tenant = tenantOf(res);
     const id = key === undefined ? randomUUID() : taskIdForIdempotencyKey(tenant.id, key);
     const idempotency = key === undefined ? undefined : { key, requestHash: hashSubmission(spec) };
-    const { count } = await prisma.task.createMany({
-      data: [taskRowFor(id, tenant.id, spec, idempotency)],
-      skipDuplicates: true,
-    });
+    // Screened before anything is written: the row holds only what screening let through
+    // (redacted PII), and a blocked task no input text at all; it never gets a workflow.
+    const screened = await screenInput(id, spec);
+    const row = screened.spec
+      ? taskRowFor(id, tenant.id, screened.spec, idempotency)
+      : blockedTaskRowFor(id, tenant.id, spec, screened.reason, idempotency);
+    const { count } = await prisma.task.createMany({ data: [row], skipDuplicates: true });
     if (count === 0) {
       // Only a derived id can already exist: this key was used before.
       const existing = await prisma.task.findUniqueOrThrow({
@@ -210,14 +216,14 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
         });
       return;
     }
-    starter.kick(id);
     submitted.inc({ tenant: tenant.name, priority: spec.priority });
+    if (screened.spec) starter.kick(id);
     res
       .status(202)
       .location(`/tasks/${id}`)
       .json({
         task_id: id,
-        status: 'pending' satisfies TaskStatus,
+        status: row.status as TaskStatus,
         workflow_id: workflowIdFor(id),
         links: taskLinks(id),
       });

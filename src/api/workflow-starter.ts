@@ -70,7 +70,15 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
           taskQueue,
           workflowId: task.workflowId,
           args: [
-            { taskId: task.id, spec, searchAttributes, armLimits, approvalAboveUsd, llmPrice },
+            {
+              taskId: task.id,
+              spec,
+              ...(task.inputScreened ? { inputScreened: true } : {}),
+              searchAttributes,
+              armLimits,
+              approvalAboveUsd,
+              llmPrice,
+            },
           ],
           // Idempotent: a running workflow with this id is the one; a closed one is not rerun.
           workflowIdConflictPolicy: 'USE_EXISTING',
@@ -97,7 +105,8 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
     }
     await prisma.task.updateMany({
       where: { id: task.id, workflowStarted: false },
-      data: { workflowStarted: true },
+      // The run's start; a task screened by the workflow itself resets it when screening starts.
+      data: { workflowStarted: true, startedAt: new Date() },
     });
   };
 

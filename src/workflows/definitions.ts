@@ -13,6 +13,12 @@ export type StepState = 'waiting' | 'running' | 'completed' | 'failed' | 'skippe
 export interface TaskWorkflowInput {
   taskId: string;
   spec: TaskSpec;
+  /**
+   * Whether `spec` was screened by the Reflex Layer before it was stored (the API does so for
+   * every task it accepts): the run then starts with planning. Absent for older tasks, which the
+   * run screens first.
+   */
+  inputScreened?: boolean;
   /** Steps that may run at once; the workflow's default is 4. */
   maxParallelSteps?: number;
   /** Per-arm step limits from the arm registry; defaults apply to arms not listed. */

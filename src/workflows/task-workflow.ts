@@ -374,13 +374,19 @@ interface Planned {
 async function screenAndPlan(run: TaskRun): Promise<Planned | { ended: TaskWorkflowResult }> {
   const { input, progress, setStatus, projection, fast } = run;
   const { taskId } = input;
-  await setStatus('screening');
-  const screened = await screenTaskInput({ taskId, spec: input.spec });
-  if (screened.verdict === 'blocked') {
-    return { ended: await block(screened.reason, 'task input', setStatus) };
+  // The API screens what it stores (and never starts a blocked task): its spec is already
+  // screened. Tasks stored before that are screened here. The branch follows the run's input,
+  // which its history holds, so older histories replay the screening they recorded.
+  let spec = input.spec;
+  if (!input.inputScreened) {
+    await setStatus('screening');
+    const screened = await screenTaskInput({ taskId, spec: input.spec });
+    if (screened.verdict === 'blocked') {
+      return { ended: await block(screened.reason, 'task input', setStatus) };
+    }
+    // From here on the task is what screening let through: redacted PII stays redacted.
+    spec = screened.spec!;
   }
-  // From here on the task is what screening let through: redacted PII stays redacted.
-  const spec = screened.spec!;
   // The goal goes into the memo (shown in the Web UI) only once it has been screened.
   upsertMemo({ goal: spec.goal.slice(0, 200) });
 

@@ -217,6 +217,7 @@ describe('every accepted task gets exactly one workflow', () => {
       taskQueue: 'octollm-e2e',
       logger: pino({ level: 'silent' }),
       serviceUrls: {},
+      reflexUrl: system.urls.reflexUrl,
       searchAttributes: true,
       startSweepIntervalMs: 200,
     });
@@ -378,6 +379,7 @@ test('a run terminated from outside (UI, CLI) is reconciled: terminated, no step
     taskQueue: 'octollm-e2e',
     logger: pino({ level: 'silent' }),
     serviceUrls: {},
+    reflexUrl: system.urls.reflexUrl,
   });
   // Visibility may take a moment to list the closed run: look until it is fixed.
   let fixed = 0;

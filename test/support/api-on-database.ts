@@ -4,9 +4,14 @@ import pino from 'pino';
 import { createApiApp } from '../../src/api/api-app';
 import type { AuthOptions } from '../../src/api/auth';
 import { listenForTaskChanges, type TaskChanges } from '../../src/db/task-changes';
+import { closeServers, listen } from '../../src/runtime/listen';
+import { createReflexApp } from '../../src/services/reflex/reflex-app';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
 
-/** The REST API on a real, throwaway PostgreSQL, with Temporal unreachable. */
+/**
+ * The REST API on a real, throwaway PostgreSQL, with a real Reflex Layer (over HTTP, screening
+ * submissions) and Temporal unreachable.
+ */
 export interface ApiOnDatabase {
   db: TestDatabase;
   api: Express;
@@ -22,18 +27,24 @@ export async function startApiOnDatabase(
     taskChanges?: boolean;
     /** Default: AUTH=off, every request acting for the tenant `local`. */
     auth?: AuthOptions;
+    /** Another Reflex Layer than the one started here (e.g. one that is down). */
+    reflexUrl?: string;
   } = {},
 ): Promise<ApiOnDatabase> {
   const db = await startTestDatabase();
   let taskChanges: TaskChanges | undefined;
   if (options.taskChanges) taskChanges = await listenForTaskChanges(db.databaseUrl);
   const connection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' });
+  const logger = pino({ level: 'silent' });
+  const reflex = await listen(createReflexApp({ logger }).app, 0, '127.0.0.1', 'reflex');
+  const reflexUrl = `http://127.0.0.1:${(reflex.address() as { port: number }).port}`;
   const app = createApiApp({
     prisma: db.prisma,
     temporal: new Client({ connection }),
     taskQueue: 'unused',
-    logger: pino({ level: 'silent' }),
+    logger,
     serviceUrls: {},
+    reflexUrl: options.reflexUrl ?? reflexUrl,
     taskChanges,
     auth: options.auth ?? { mode: 'off' },
   });
@@ -46,6 +57,7 @@ export async function startApiOnDatabase(
       await app.starter.stop();
       await taskChanges?.close();
       await connection.close();
+      await closeServers([reflex]);
       await db.stop();
     },
   };

@@ -132,6 +132,7 @@ async function startOnDatabase(
       taskQueue,
       logger: silent,
       serviceUrls: { reflex: laneUrls.reflexUrl, planner: laneUrls.plannerUrl },
+      reflexUrl: laneUrls.reflexUrl,
       searchAttributes: true,
       arms: monitor,
       armLimits: arms && armActivityLimits(arms),

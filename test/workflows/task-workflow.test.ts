@@ -165,6 +165,22 @@ test('an unsafe task input ends blocked, with categories but not the text as rea
   expect(recorded.executed).toHaveLength(0);
 });
 
+test('a spec the API screened is not screened again: the run starts with planning', async () => {
+  const taskId = randomUUID();
+  const screenedSpec = spec({ goal: 'Summarise the work of [PERSON_1]' });
+  const { result, recorded } = await run(
+    // Input screening would block: it must not be asked.
+    {
+      screen: (direction) =>
+        direction === 'input' ? verdict('blocked', ['instruction_override']) : verdict('safe'),
+    },
+    { taskId, spec: screenedSpec, inputScreened: true },
+  );
+  expect(result).toMatchObject({ status: 'completed' });
+  expect(recorded.statuses).toEqual(['planning', 'running', 'completed']);
+  expect(new Set(recorded.goals)).toEqual(new Set(['Summarise the work of [PERSON_1]']));
+});
+
 test('a step output that carries an injection blocks the task before later steps see it', async () => {
   const { result, recorded } = await run({
     screen: (direction, text) =>
