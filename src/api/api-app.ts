@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { TaskChanges } from '../db/task-changes';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createHttpApp, type HttpApp, type ReadyReport } from '../http/create-http-app';
+import type { PayloadCodec } from '@temporalio/common';
 import { createAuth, type AuthOptions } from './auth';
+import { createCodecRouter } from './codec-router';
 import { createDocumentsRouter } from './documents-router';
 import { createInputScreening } from './input-screening';
 import type { ArmHealthMonitor } from '../runtime/arm-health';
@@ -42,6 +44,13 @@ export interface ApiDeps {
   startSweepIntervalMs?: number;
   /** API keys and rate limits; by default every route but the public ones needs a key. */
   auth?: AuthOptions;
+  /**
+   * The payload codec of the Temporal clients and workers: served as a codec server on
+   * `/codec/encode|decode` for the Web UI and the CLI. Without it those routes do not exist.
+   */
+  codec?: PayloadCodec;
+  /** Browser origins allowed to call `/codec` (the Temporal Web UI's). */
+  codecCorsOrigins?: readonly string[];
 }
 
 /**
@@ -56,12 +65,16 @@ export interface ApiApp extends HttpApp {
 
 /** The REST facade: submit, inspect and cancel tasks; health, readiness and metrics. */
 export function createApiApp(deps: ApiDeps): ApiApp {
+  const auth = createAuth(deps.prisma, deps.logger, deps.auth);
   const http = createHttpApp({
     name: 'api',
     logger: deps.logger,
     bodyLimit: '256kb',
     writeLogLevel: 'info',
     ready: () => checkReadiness(deps),
+    beforeBodyParser:
+      deps.codec &&
+      createCodecRouter({ codec: deps.codec, auth, corsOrigins: deps.codecCorsOrigins ?? [] }),
   });
   http.app.get('/', (_req, res) => {
     res.json({
@@ -95,7 +108,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     res.json(openApi);
   });
   // Everything below needs an API key (or acts for the local tenant with AUTH=off).
-  http.app.use(createAuth(deps.prisma, deps.logger, deps.auth));
+  http.app.use(auth.handlers);
   http.app.get('/arms', (_req, res) => {
     res.json({ arms: deps.arms?.snapshot() ?? [] });
   });

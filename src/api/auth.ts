@@ -49,17 +49,21 @@ export function tenantOf(res: Response): Tenant {
   return tenant;
 }
 
+/** The API's authentication: its middleware, and a check of one key for other routes. */
+export interface Auth {
+  /** Authenticates and rate-limits every route but {@link PUBLIC_PATHS}. */
+  handlers: RequestHandler[];
+  /** The tenant a key acts for, or the error to answer (401 unknown, 403 revoked). */
+  verify(key: string | undefined): Promise<Tenant>;
+}
+
 /**
- * Middleware that authenticates every request but {@link PUBLIC_PATHS} with its API key and
- * limits each key's rate: 401 without a key or with an unknown one, 403 with a revoked one,
- * 429 beyond the rate. Keys are looked up by their SHA-256 and the answer kept for a few seconds,
- * so a polling client costs no database read per request.
+ * Authenticates every request but {@link PUBLIC_PATHS} with its API key and limits each key's
+ * rate: 401 without a key or with an unknown one, 403 with a revoked one, 429 beyond the rate.
+ * Keys are looked up by their SHA-256 and the answer kept for a few seconds, so a polling client
+ * costs no database read per request.
  */
-export function createAuth(
-  prisma: PrismaClient,
-  logger: Logger,
-  options: AuthOptions = {},
-): RequestHandler[] {
+export function createAuth(prisma: PrismaClient, logger: Logger, options: AuthOptions = {}): Auth {
   const { mode = 'keys', keyCacheMs = 5_000 } = options;
   if (mode === 'off') {
     logger.warn(
@@ -67,17 +71,20 @@ export function createAuth(
         'This is for tests only: never expose this port.',
     );
     let local: Promise<Tenant> | undefined;
-    const asLocal: RequestHandler = (_req, res, next) => {
+    const verify = () => {
       local ??= ensureTenant(prisma, LOCAL_TENANT).catch((err: unknown) => {
         local = undefined;
         throw err;
       });
-      local.then((tenant) => {
+      return local;
+    };
+    const asLocal: RequestHandler = (_req, res, next) => {
+      verify().then((tenant) => {
         res.locals.tenant = tenant;
         next();
       }, next);
     };
-    return [asLocal];
+    return { handlers: [asLocal], verify };
   }
 
   const known = new Map<string, { at: number; found: Awaited<ReturnType<typeof findApiKey>> }>();
@@ -91,26 +98,29 @@ export function createAuth(
     return found;
   };
 
+  const check = async (key: string | undefined) => {
+    if (!key) {
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'This route needs an API key: send "Authorization: Bearer <API key>" ' +
+          '(npm start prints one; npm run keys -- create --tenant NAME makes more)',
+      );
+    }
+    const found = await lookUp(key);
+    if (!found) throw new AppError('UNAUTHENTICATED', 'This API key is not known');
+    if (found.revoked) throw new AppError('FORBIDDEN', 'This API key has been revoked');
+    return found;
+  };
+
   const authenticate: RequestHandler = (req, res, next) => {
     if (PUBLIC_PATHS.has(req.path)) return next();
     const header = req.get('authorization');
-    const key = header && BEARER.exec(header)?.[1];
     res.set('WWW-Authenticate', 'Bearer');
-    if (!key) {
-      next(
-        new AppError(
-          'UNAUTHENTICATED',
-          header
-            ? 'The Authorization header must be "Bearer <API key>"'
-            : 'This route needs an API key: send "Authorization: Bearer <API key>" ' +
-                '(npm start prints one; npm run keys -- create --tenant NAME makes more)',
-        ),
-      );
+    if (header && !BEARER.test(header)) {
+      next(new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <API key>"'));
       return;
     }
-    lookUp(key).then((found) => {
-      if (!found) return next(new AppError('UNAUTHENTICATED', 'This API key is not known'));
-      if (found.revoked) return next(new AppError('FORBIDDEN', 'This API key has been revoked'));
+    check(bearerKey(header)).then((found) => {
       res.removeHeader('WWW-Authenticate');
       res.locals.tenant = { id: found.tenantId, name: found.tenant } satisfies Tenant;
       res.locals.keyId = found.id;
@@ -135,5 +145,16 @@ export function createAuth(
       );
     },
   });
-  return [authenticate, limit];
+  return {
+    handlers: [authenticate, limit],
+    verify: async (key) => {
+      const found = await check(key);
+      return { id: found.tenantId, name: found.tenant };
+    },
+  };
+}
+
+/** The key of an `Authorization: Bearer <key>` header, if it is one. */
+export function bearerKey(header: string | undefined): string | undefined {
+  return header ? BEARER.exec(header)?.[1] : undefined;
 }

@@ -31,6 +31,8 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_TEST_SERVER_PATH: optionalString,
   TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['auto', 'true', 'false']).default('auto'),
+  OCTOLLM_CODEC_KEYS: optionalString,
+  CODEC_CORS_ORIGINS: optionalString,
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
 
   API_HOST: z.string().default('127.0.0.1'),
@@ -98,6 +100,11 @@ export interface Config {
      * a run beyond it is evicted and replayed from its history on its next task.
      */
     maxCachedWorkflows: number;
+    /**
+     * Payload encryption keys, `id:base64key,…` (`OCTOLLM_CODEC_KEYS`; the last encrypts);
+     * unset: the data folder's generated key.
+     */
+    codecKeys?: string;
   };
   api: {
     host: string;
@@ -108,6 +115,8 @@ export interface Config {
     auth: 'keys' | 'off';
     /** Requests per minute per API key (`RATE_LIMIT_PER_MINUTE`); unset: the API's default. */
     requestsPerMinute?: number;
+    /** Browser origins allowed to call the codec endpoint: the Temporal Web UI's. */
+    codecCorsOrigins: string[];
   };
   services: {
     host: string;
@@ -232,6 +241,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           : env.TEMPORAL_SEARCH_ATTRIBUTES === 'true',
       toolchainDir: path.join(dataDir, 'toolchain'),
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      codecKeys: env.OCTOLLM_CODEC_KEYS,
     },
     api: {
       host: env.API_HOST,
@@ -239,6 +249,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       approvalAboveUsd: env.APPROVAL_ABOVE_USD,
       auth: env.AUTH,
       requestsPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      codecCorsOrigins: env.CODEC_CORS_ORIGINS
+        ? env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim())
+        : [`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`, `http://localhost:${env.TEMPORAL_UI_PORT}`],
     },
     services: {
       host,

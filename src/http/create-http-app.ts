@@ -27,6 +27,8 @@ export interface HttpAppOptions {
    * cancels at `info`. Successful GETs are always `debug` (clients poll), errors `warn`/`error`.
    */
   writeLogLevel?: 'info' | 'debug';
+  /** Routes that parse their own bodies (e.g. with a larger limit), mounted before the JSON parser. */
+  beforeBodyParser?: RequestHandler;
 }
 
 /** An Express app with OctoLLM's plumbing, plus its own metrics registry. */
@@ -84,6 +86,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     next();
   };
   app.use(timing);
+  if (options.beforeBodyParser) app.use(options.beforeBodyParser);
   app.use(express.json({ limit: options.bodyLimit ?? '256kb' }));
 
   app.get('/health', (_req, res) => {

@@ -4,6 +4,7 @@ import {
   type WorkerOptions,
   type WorkflowBundle,
 } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import { loadWorkflowBundle } from './workflow-bundle';
 
@@ -17,6 +18,8 @@ export interface TaskWorkerOptions {
   workflowBundle?: WorkflowBundle;
   /** The sticky cache's size (`WORKER_MAX_CACHED_WORKFLOWS`); default 250. */
   maxCachedWorkflows?: number;
+  /** Encrypts what the worker sends to Temporal (see `payload-codec.ts`). */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -45,5 +48,6 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Work
     ...TASK_WORKER_TUNING,
     maxCachedWorkflows: options.maxCachedWorkflows ?? TASK_WORKER_TUNING.maxCachedWorkflows,
     workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle()),
+    dataConverter: options.dataConverter,
   });
 }

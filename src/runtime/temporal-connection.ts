@@ -1,4 +1,5 @@
 import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import fs from 'node:fs';
@@ -24,8 +25,12 @@ export interface TemporalHandle {
  * A client on the SDK's native (Rust) connection rather than a grpc-js one: each call costs a
  * fraction of the CPU, and a worker in the same process shares the connection.
  */
-function clientOn(connection: NativeConnection, namespace: string): Client {
-  return new Client({ connection, namespace });
+function clientOn(
+  connection: NativeConnection,
+  namespace: string,
+  dataConverter: DataConverter | undefined,
+): Client {
+  return new Client({ connection, namespace, dataConverter });
 }
 
 /**
@@ -36,7 +41,17 @@ function clientOn(connection: NativeConnection, namespace: string): Client {
 export async function openTemporal(
   config: Config,
   log: (msg: string) => void,
-  { startDevServer = true } = {},
+  {
+    startDevServer = true,
+    dataConverter,
+    uiCodecEndpoint,
+  }: {
+    startDevServer?: boolean;
+    /** The client's; payloads are encrypted with its codec (see `payload-codec.ts`). */
+    dataConverter?: DataConverter;
+    /** Where the dev server's Web UI decodes payloads (the API's `/codec`). */
+    uiCodecEndpoint?: string;
+  } = {},
 ): Promise<TemporalHandle> {
   const { temporal } = config;
   if (temporal.address || !startDevServer) {
@@ -47,7 +62,7 @@ export async function openTemporal(
       (await ensureSearchAttributes(nativeConnection, temporal.namespace, log));
     return {
       address,
-      client: clientOn(nativeConnection, temporal.namespace),
+      client: clientOn(nativeConnection, temporal.namespace, dataConverter),
       nativeConnection,
       searchAttributes,
       close: () => nativeConnection.close(),
@@ -72,7 +87,10 @@ export async function openTemporal(
       uiPort: temporal.devServer.uiPort,
       namespace: temporal.namespace,
       dbFilename: temporal.devServer.dbFile,
-      extraArgs: [...DEV_SERVER_ARGS],
+      extraArgs: [
+        ...DEV_SERVER_ARGS,
+        ...(uiCodecEndpoint ? ['--ui-codec-endpoint', uiCodecEndpoint] : []),
+      ],
     },
   });
   const searchAttributes =
@@ -80,7 +98,7 @@ export async function openTemporal(
     (await ensureSearchAttributes(env.nativeConnection, temporal.namespace, log));
   return {
     address: env.address,
-    client: clientOn(env.nativeConnection, temporal.namespace),
+    client: clientOn(env.nativeConnection, temporal.namespace, dataConverter),
     nativeConnection: env.nativeConnection,
     uiUrl: `http://127.0.0.1:${temporal.devServer.uiPort}`,
     searchAttributes,

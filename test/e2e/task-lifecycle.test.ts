@@ -326,22 +326,33 @@ describe('plan approval', () => {
     const steps = waiting.steps as { status: string }[];
     expect(steps.length).toBeGreaterThanOrEqual(3);
     expect(steps.every((s) => s.status === 'waiting')).toBe(true);
-    const { stdout } = await run(
-      cliPath,
-      [
-        'workflow',
-        'update',
-        'execute',
-        '--workflow-id',
-        `task-${id}`,
-        '--name',
-        'approvePlan',
-        '--input',
-        '{"approved": true, "comment": "ok from the CLI"}',
-      ],
-      { env: { ...process.env, TEMPORAL_ADDRESS: system.temporal.address } },
-    );
-    expect(stdout).toContain('approved');
+    // Payloads are encrypted: the CLI reads them through the API's codec endpoint, as an
+    // operator's does (`--codec-endpoint`, with `--codec-auth "Bearer <key>"` where keys apply).
+    const api = system.api.listen(0, '127.0.0.1');
+    await new Promise((resolve) => api.once('listening', resolve));
+    const codecEndpoint = `http://127.0.0.1:${(api.address() as { port: number }).port}/codec`;
+    try {
+      const { stdout } = await run(
+        cliPath,
+        [
+          'workflow',
+          'update',
+          'execute',
+          '--workflow-id',
+          `task-${id}`,
+          '--name',
+          'approvePlan',
+          '--input',
+          '{"approved": true, "comment": "ok from the CLI"}',
+          '--codec-endpoint',
+          codecEndpoint,
+        ],
+        { env: { ...process.env, TEMPORAL_ADDRESS: system.temporal.address } },
+      );
+      expect(stdout).toContain('approved');
+    } finally {
+      await new Promise((resolve) => api.close(resolve));
+    }
     const done = await waitForStatus(system.api, id, ['completed', 'failed', 'blocked']);
     expect(done.status).toBe('completed');
   }, 60_000);

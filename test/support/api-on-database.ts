@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import pino from 'pino';
-import { createApiApp } from '../../src/api/api-app';
+import { createApiApp, type ApiDeps } from '../../src/api/api-app';
 import type { AuthOptions } from '../../src/api/auth';
 import { listenForTaskChanges, type TaskChanges } from '../../src/db/task-changes';
 import { closeServers, listen } from '../../src/runtime/listen';
@@ -29,6 +29,9 @@ export async function startApiOnDatabase(
     auth?: AuthOptions;
     /** Another Reflex Layer than the one started here (e.g. one that is down). */
     reflexUrl?: string;
+    /** Serves `/codec` with this codec, for these browser origins. */
+    codec?: ApiDeps['codec'];
+    codecCorsOrigins?: string[];
   } = {},
 ): Promise<ApiOnDatabase> {
   const db = await startTestDatabase();
@@ -45,6 +48,8 @@ export async function startApiOnDatabase(
     logger,
     serviceUrls: {},
     reflexUrl: options.reflexUrl ?? reflexUrl,
+    codec: options.codec,
+    codecCorsOrigins: options.codecCorsOrigins,
     taskChanges,
     auth: options.auth ?? { mode: 'off' },
   });

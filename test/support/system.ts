@@ -19,6 +19,8 @@ import {
   type RunningService,
 } from '../../src/runtime/services';
 import { createTaskWorker } from '../../src/runtime/task-worker';
+import { AesGcmPayloadCodec, parseCodecKeys } from '../../src/runtime/payload-codec';
+import { randomBytes } from 'node:crypto';
 import type { TaskStatus } from '../../src/shared/task-status';
 import { listenForTaskChanges } from '../../src/db/task-changes';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
@@ -29,7 +31,9 @@ import { devServer, workflowBundle } from './temporal-servers';
 export interface TestSystem {
   db: TestDatabase;
   temporal: TestWorkflowEnvironment;
+  /** A client with the system's payload codec (histories are encrypted, as in production). */
   client: Client;
+  codec: AesGcmPayloadCodec;
   services: RunningService[];
   urls: ServiceUrls;
   /** The REST facade on the default task queue. */
@@ -75,7 +79,12 @@ async function startOnDatabase(
     },
   });
   cleanup.push(() => temporal.teardown());
-  const client = new Client({ connection: temporal.connection });
+  // Payloads are encrypted as `npm start` encrypts them, with a key of this system's own.
+  const codec = new AesGcmPayloadCodec(
+    parseCodecKeys(`test:${randomBytes(32).toString('base64')}`, 'test'),
+  );
+  const dataConverter = { payloadCodecs: [codec] };
+  const client = new Client({ connection: temporal.connection, dataConverter });
   const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [n, 0]));
   // The guardian arm needs the Reflex Layer's URL, known only once reflex listens.
   const [reflex] = await startServices(['reflex'], config, silent, ports);
@@ -124,6 +133,7 @@ async function startOnDatabase(
         router: monitor && createArmRouter(arms, monitor),
       }),
       workflowBundle: bundle,
+      dataConverter,
     });
     workers.push({ worker, running: worker.run() });
     const app = createApiApp({
@@ -140,6 +150,7 @@ async function startOnDatabase(
       llmPrice: priceOf(config.llm.prices, config.llm.model),
       // Requests act for the tenant `local`; test/api/auth.test.ts covers keys and tenants.
       auth: { mode: 'off' },
+      codec,
     });
     cleanup.push(() => app.starter.stop());
     return app.app;
@@ -150,6 +161,7 @@ async function startOnDatabase(
     db,
     temporal,
     client,
+    codec,
     services,
     urls,
     api,
