@@ -8,12 +8,17 @@
  *
  *   npx tsx scripts/record-history.ts <label>
  *
+ * Histories are encrypted (the payload codec); they are exported decoded, through the API's codec
+ * endpoint, as an operator would export one. From the label `api-screened` on, the blocked case
+ * records nothing: the API blocks the task at submit, and no workflow runs.
+ *
  * Fixtures are append-only: each recording is written as `task-<case>-<label>.json`, and an
  * existing file is never overwritten. Record a new label
  * after a workflow change (guarded by `patched()`), so that histories of every version that
  * ever ran keep replaying.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -130,31 +135,46 @@ async function record(
   env: Record<string, string> = {},
 ): Promise<void> {
   const system = await startSystem(env);
+  const api = system.api.listen(0, '127.0.0.1');
+  await new Promise((resolve) => api.once('listening', resolve));
+  const codecEndpoint = `http://127.0.0.1:${(api.address() as { port: number }).port}/codec`;
   try {
     for (const [name, { body, steer }] of cases) {
       const res = await request(system.api).post('/submit').send(body);
       const id = res.body.task_id as string;
+      if (res.body.status === 'blocked') {
+        console.log(`${name}: blocked at submit, no workflow ran; nothing to record`);
+        continue;
+      }
       await steer?.(system, id);
       await waitForStatus(system.api, id, ['completed', 'blocked', 'failed'], 60_000);
       const handle = system.client.workflow.getHandle(`task-${id}`);
       await handle.result().catch(() => undefined); // a rejected plan fails the workflow
       // Exported by the CLI, exactly as an operator would export a production history.
-      const json = execFileSync(cli, [
-        'workflow',
-        'show',
-        '--workflow-id',
-        `task-${id}`,
-        '--address',
-        system.temporal.address,
-        '--output',
-        'json',
-      ]);
+      // Not execFileSync: the CLI calls this process's codec endpoint.
+      const { stdout: json } = await promisify(execFile)(
+        cli,
+        [
+          'workflow',
+          'show',
+          '--workflow-id',
+          `task-${id}`,
+          '--address',
+          system.temporal.address,
+          '--output',
+          'json',
+          '--codec-endpoint',
+          codecEndpoint,
+        ],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
       const file = path.join(OUT_DIR, `${name}-${label}.json`);
       fs.writeFileSync(file, json);
-      const events = (JSON.parse(json.toString()) as { events: unknown[] }).events.length;
+      const events = (JSON.parse(json) as { events: unknown[] }).events.length;
       console.log(`wrote ${path.relative(process.cwd(), file)} (${events} events)`);
     }
   } finally {
+    await new Promise((resolve) => api.close(resolve));
     await system.stop();
   }
 }

@@ -2,7 +2,6 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiKey } from '../../src/api/api-keys';
@@ -10,7 +9,7 @@ import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
 import { DEV_SERVER_ARGS } from '../../src/runtime/dev-server-args';
 import { resolveDevServer } from '../../src/toolchain';
-import { findFreePort } from '../../src/toolchain/wait-for-port';
+import { findFreePort, freePortRange } from '../../src/toolchain/wait-for-port';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -85,30 +84,6 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** Five consecutive free ports for the arms (ARMS_BASE_PORT … +4). */
-async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const servers: net.Server[] = [];
-    try {
-      for (let i = 0; i < count; i++) {
-        const server = net.createServer();
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(base + i, '127.0.0.1', () => resolve());
-        });
-        servers.push(server);
-      }
-      return base;
-    } catch {
-      // taken: try another base
-    } finally {
-      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-    }
-  }
-  throw new Error('no run of free ports found for the arms');
 }
 
 /** Polls `url` until it answers 200, or fails naming the log to read. */

@@ -25,12 +25,15 @@ const base64 = z.base64('must be base64');
 
 /** Temporal's `Payloads` message in its protobuf JSON form: bytes fields are base64. */
 const payloadsSchema = z.object({
-  payloads: z.array(
-    z.object({
-      metadata: z.record(z.string(), base64).optional(),
-      data: base64.optional(),
-    }),
-  ),
+  // Empty Payloads (a signal without input) arrive as `{}`.
+  payloads: z
+    .array(
+      z.object({
+        metadata: z.record(z.string(), base64).optional(),
+        data: base64.optional(),
+      }),
+    )
+    .default([]),
 });
 
 type JsonPayloads = z.infer<typeof payloadsSchema>;

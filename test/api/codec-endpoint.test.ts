@@ -85,6 +85,13 @@ test('encode then decode round-trips; bad bodies are a 400 naming the field', as
     .send(encoded.body);
   expect(decoded.body).toEqual({ payloads: [plain] });
 
+  // Empty Payloads (a signal without input) come as `{}`, as the CLI sends them.
+  const empty = await request(system.api)
+    .post('/codec/decode')
+    .set('authorization', `Bearer ${key}`)
+    .send({});
+  expect(empty.body).toEqual({ payloads: [] });
+
   const bad = await request(system.api)
     .post('/codec/decode')
     .set('authorization', `Bearer ${key}`)

@@ -39,6 +39,10 @@ test('there are recorded histories to replay', () => {
       ),
       'task-budget-extended-ledger-replanning.json',
       'task-replanned-ledger-replanning.json',
+      // Screened by the API: no blocked run (a blocked task never gets one).
+      ...['completed', 'paused', 'approved', 'rejected', 'budget-extended', 'replanned'].map(
+        (c) => `task-${c}-api-screened.json`,
+      ),
     ]),
   );
 });
@@ -110,6 +114,23 @@ test('a replanned run carries a replanTask and the replanning patch; one that ne
   );
   // The patch is asked only at the first failure: a run without one carries no marker for it.
   expect(patchesOf(load('task-completed-ledger-replanning.json'))).not.toContain(REPLANNING_PATCH);
+});
+
+test('a run of a task the API screened starts with planning: no screening activity', () => {
+  const history = load('task-completed-api-screened.json');
+  const activities = activitiesOf(history);
+  expect(activities).not.toContain('screenTaskInput');
+  expect(activities[0]).toBe('planTask');
+  // Exported through the codec endpoint: the fixture holds the decoded input.
+  const started = history.events[0]!.workflowExecutionStartedEventAttributes as {
+    input: { payloads: { data: string }[] };
+  };
+  const input = JSON.parse(Buffer.from(started.input.payloads[0]!.data, 'base64').toString()) as {
+    inputScreened?: boolean;
+  };
+  expect(input.inputScreened).toBe(true);
+  // Runs screened by the workflow itself still replay their screening.
+  expect(activitiesOf(load('task-completed-ledger-replanning.json'))[0]).toBe('screenTaskInput');
 });
 
 test('approved and rejected runs carry the approvePlan update and the plan-approval patch', () => {
