@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
 import { ApplicationFailure } from '@temporalio/activity';
 import { isOutputRef } from '../shared/output-ref';
 import { toStorable } from '../shared/safe-text';
@@ -188,14 +188,11 @@ export function createProjectionActivities(prisma: PrismaClient) {
       tokens?: number;
       costUsd?: number;
       attempt?: number;
-      /** Deletes the stored output (a large output stored before screening blocked it). */
-      dropOutput?: boolean;
     }): Promise<void> {
       const now = new Date();
       const finished = input.status !== 'running' && input.status !== 'waiting';
       const data = {
         status: input.status,
-        ...(input.dropOutput ? { output: Prisma.DbNull } : {}),
         // A reference means the output is stored in this row already (see step-outputs.ts).
         ...(input.output !== undefined && !isOutputRef(input.output)
           ? { output: toStorable(input.output) as object }

@@ -337,22 +337,26 @@ export function createServiceActivities(
         };
         const spent = { taskId, stepId, attempt, tokens: usage.tokens, costUsd: usage.cost_usd };
         try {
-          const output = await outputs.keepSmall(taskId, stepId, answer.output);
-          const check = await screenOutput(taskId, stepId, output);
+          // Screened before anything of it is stored: a blocked output is never written, a
+          // redacted one only redacted, so no PII it carried is ever at rest.
+          const check = await screenOutput(taskId, stepId, answer.output);
           if (check.verdict === 'blocked') {
             const error = `output blocked: ${check.reason}`;
-            // A large output was stored before it was screened: a blocked one is never served.
-            const dropOutput = output !== answer.output;
-            await projection.recordStepStatus({ ...spent, status: 'failed', error, dropOutput });
+            await projection.recordStepStatus({ ...spent, status: 'failed', error });
             return { verdict: 'blocked', reason: check.reason, usage };
           }
+          // A large output is stored now and passed on by reference (a redacted one already is).
+          const output =
+            check.verdict === 'safe'
+              ? await outputs.keepSmall(taskId, stepId, check.output)
+              : check.output;
           await projection.recordStepStatus({
             ...spent,
             status: 'completed',
-            output: check.output,
+            output,
             summary: answer.summary,
           });
-          return { ...check, summary: answer.summary, usage };
+          return { ...check, output, summary: answer.summary, usage };
         } catch (err) {
           // The arm was paid for even though the attempt fails: the retry calls it again.
           const { tokens, cost_usd: costUsd } = answer.usage;
