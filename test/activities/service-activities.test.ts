@@ -580,6 +580,15 @@ describe('budget grants', () => {
   });
 });
 
+test("planTask sends the task's tenant, so the planner caches plans per tenant", async () => {
+  const taskId = randomUUID();
+  await insertTask(db.prisma, taskId, { tenant: 'acme' });
+  const acme = await db.prisma.tenant.findUniqueOrThrow({ where: { name: 'acme' } });
+  script.set('/planner/plan', { status: 200, body: samplePlan() });
+  await new MockActivityEnvironment(undefined, quiet).run(activities().planTask, { taskId, spec });
+  expect(seen.find((s) => s.path === '/planner/plan')?.body).toMatchObject({ tenant: acme.id });
+});
+
 describe('replanning', () => {
   const [s1, s2, s3] = samplePlan().steps;
   const request = {

@@ -72,7 +72,9 @@ test('a submitted task runs to completed, with its steps and results in the proj
   expect(await description.memo).toEqual({ goal: expect.stringContaining('event sourcing') });
 
   // Findable by its search attributes, as in the Web UI or `temporal workflow list --query`.
-  const query = `OctoTaskStatus="completed" AND OctoPriority="high" AND WorkflowId="task-${id}"`;
+  const query =
+    `OctoTaskStatus="completed" AND OctoPriority="high" AND OctoTenant="local" ` +
+    `AND WorkflowId="task-${id}"`;
   const found = await eventually(async () => {
     const ids: string[] = [];
     for await (const wf of system.client.workflow.list({ query })) ids.push(wf.workflowId);
@@ -81,6 +83,16 @@ test('a submitted task runs to completed, with its steps and results in the proj
   expect(found).toEqual([`task-${id}`]);
   const arms = description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.armCount);
   expect(arms).toBe(new Set(steps.map((s) => s.arm)).size);
+  expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.tenant)).toBe('local');
+  // The memo (and every other payload) is stored encrypted: only a client with the codec reads it.
+  const history = await handle.fetchHistory();
+  const stored = history.events!.flatMap((e) =>
+    Object.values(e.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields ?? {}),
+  );
+  expect(stored.length).toBeGreaterThan(0);
+  for (const payload of stored) {
+    expect(Buffer.from(payload.metadata!.encoding!).toString()).toBe('binary/encrypted');
+  }
 });
 
 /** Retries a check for a few seconds: Temporal's visibility store is eventually consistent. */
