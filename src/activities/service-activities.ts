@@ -240,7 +240,10 @@ export function createServiceActivities(
      * the task that is planned and run: the spec returned is the one later steps see.
      */
     async screenTaskInput(input: { taskId: string; spec: TaskSpec }): Promise<ScreenedInput> {
-      return screenSpec(input.spec, (text) => screen(input.taskId, 'input', text));
+      // One call per field: a Reflex Layer of an older version may lack /process/batch.
+      return screenSpec(input.spec, (texts) =>
+        Promise.all(texts.map((text) => screen(input.taskId, 'input', text))),
+      );
     },
 
     /**

@@ -1,5 +1,6 @@
 import got, { HTTPError } from 'got';
 import { AppError } from '../http/app-error';
+import { z } from 'zod';
 import { reflexResponseSchema } from '../shared/reflex';
 import { screenSpec, type ScreenedInput } from '../shared/screen-spec';
 import type { TaskSpec } from '../shared/task';
@@ -22,13 +23,19 @@ export function createInputScreening(reflexUrl: string): InputScreening {
     // One quick retry for a dropped keep-alive connection; screening is read-only.
     retry: { limit: 1, methods: ['POST'] },
   });
+  const batchSchema = z.object({ results: z.array(reflexResponseSchema) });
   return (taskId, spec) =>
-    screenSpec(spec, async (text) => {
+    // Every field in one round trip.
+    screenSpec(spec, async (texts) => {
       try {
         const body = await http
-          .post('process', { json: { text, direction: 'input', context: { task_id: taskId } } })
+          .post('process/batch', {
+            json: { texts, direction: 'input', context: { task_id: taskId } },
+          })
           .json();
-        return reflexResponseSchema.parse(body);
+        const { results } = batchSchema.parse(body);
+        if (results.length !== texts.length) throw new Error('one verdict per text expected');
+        return results;
       } catch (err) {
         if (err instanceof HTTPError && err.response.statusCode < 500) {
           throw new AppError(

@@ -22,17 +22,20 @@ function parseContext(json: string): Record<string, unknown> {
 
 /**
  * Screens everything the user wrote, field by field (goal, each constraint, each acceptance
- * criterion, the context as JSON), with `screen` (a call of the Reflex Layer), so that a
- * redaction is carried into the spec returned. Used by the API before anything is stored, and by
- * the workflow's `screenTaskInput` activity for tasks the API did not screen.
+ * criterion, the context as JSON), with `screen` (the Reflex Layer: one verdict per text, in
+ * order), so that a redaction is carried into the spec returned. Used by the API before anything
+ * is stored, and by the workflow's `screenTaskInput` activity for tasks the API did not screen.
  */
 export async function screenSpec(
   spec: TaskSpec,
-  screen: (text: string) => Promise<ReflexResponse>,
+  screen: (texts: string[]) => Promise<ReflexResponse[]>,
 ): Promise<ScreenedInput> {
   const contextText = Object.keys(spec.context).length ? JSON.stringify(spec.context) : '';
   const texts = [spec.goal, ...spec.constraints, ...spec.acceptance_criteria, contextText];
-  const verdicts = await Promise.all(texts.map((text) => (text ? screen(text) : undefined)));
+  const asked = texts.flatMap((text, i) => (text ? [i] : []));
+  const answers = await screen(asked.map((i) => texts[i]!));
+  const verdicts: (ReflexResponse | undefined)[] = texts.map(() => undefined);
+  asked.forEach((i, n) => (verdicts[i] = answers[n]));
   const flagged = verdicts.filter((v): v is ReflexResponse => !!v && v.verdict !== 'safe');
   const reason = [...new Set(flagged.map(screeningReason))].join('; ');
   if (flagged.some((v) => v.verdict === 'blocked')) return { verdict: 'blocked', reason };

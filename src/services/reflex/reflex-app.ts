@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import { reflexRequestSchema, type ReflexResponse } from '../../shared/reflex';
+import {
+  reflexBatchRequestSchema,
+  reflexRequestSchema,
+  type ReflexDirection,
+  type ReflexResponse,
+} from '../../shared/reflex';
 import { AppError } from '../../http/app-error';
 import { createHttpApp, type HttpApp } from '../../http/create-http-app';
 import { parseOrThrow } from '../../http/validate';
@@ -30,7 +35,8 @@ export const DEFAULT_MAX_TEXT_BYTES = 128 * 1024;
 
 /**
  * The Reflex Layer: `POST /process` screens a text for PII and prompt injection and returns a
- * verdict, the findings (types, offsets, scores; never values) and the redacted text.
+ * verdict, the findings (types, offsets, scores; never values) and the redacted text;
+ * `POST /process/batch` does so for several texts of one request.
  * A thin wrapper over `screen`; `/health`, `/ready` and `/metrics` come from `createHttpApp`.
  */
 export function createReflexApp(options: ReflexAppOptions): HttpApp {
@@ -40,26 +46,31 @@ export function createReflexApp(options: ReflexAppOptions): HttpApp {
   const placeholders = options.placeholders ?? new PlaceholderMap();
   const cache = options.cache ?? new VerdictCache();
   // JSON escaping can double a text's size (and \uXXXX sextuple it); the text limit below is the
-  // real one, the body limit only stops absurd bodies before they are parsed.
+  // real one, the body limit only stops absurd bodies before they are parsed. A batch holds a
+  // whole submission (the API's body limit is 256 KB), escaped.
   const http = createHttpApp({
     name: 'reflex',
     logger,
-    bodyLimit: `${maxTextBytes * 2 + 64 * 1024}b`,
+    bodyLimit: `${Math.max(maxTextBytes, 256 * 1024) * 2 + 64 * 1024}b`,
   });
   const metrics = createReflexMetrics(http.registry);
 
-  http.app.post('/process', (req, res) => {
-    const body = parseOrThrow(reflexRequestSchema, req.body);
-    const bytes = Buffer.byteLength(body.text, 'utf8');
+  /** Screens one text of a request: checks its size, screens, counts and logs it. */
+  const screenText = (
+    text: string,
+    body: { direction: ReflexDirection; context?: Record<string, unknown> },
+    field: string,
+  ): ReflexResponse => {
+    const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > maxTextBytes) {
       throw new AppError(
         'PAYLOAD_TOO_LARGE',
-        `text is ${bytes} bytes; the limit is ${maxTextBytes} bytes`,
-        [{ field: 'text', message: `longer than ${maxTextBytes} bytes` }],
+        `${field} is ${bytes} bytes; the limit is ${maxTextBytes} bytes`,
+        [{ field, message: `longer than ${maxTextBytes} bytes` }],
       );
     }
     const taskId = typeof body.context?.task_id === 'string' ? body.context.task_id : undefined;
-    const result = screen(body.text, body.direction, {
+    const result = screen(text, body.direction, {
       policy,
       taskId,
       placeholders,
@@ -83,7 +94,7 @@ export function createReflexApp(options: ReflexAppOptions): HttpApp {
       },
       'reflex screened text',
     );
-    const response: ReflexResponse = {
+    return {
       verdict: result.verdict,
       pii: result.pii.map(({ type, start, end, score }) => ({ type, start, end, score })),
       injection: result.injection,
@@ -91,7 +102,17 @@ export function createReflexApp(options: ReflexAppOptions): HttpApp {
       reasons: result.reasons,
       latency_ms: result.latency_ms,
     };
-    res.json(response);
+  };
+
+  http.app.post('/process', (req, res) => {
+    const body = parseOrThrow(reflexRequestSchema, req.body);
+    res.json(screenText(body.text, body, 'text'));
+  });
+
+  // Several texts of one request in one round trip (the API screens a submission's fields so).
+  http.app.post('/process/batch', (req, res) => {
+    const body = parseOrThrow(reflexBatchRequestSchema, req.body);
+    res.json({ results: body.texts.map((text, i) => screenText(text, body, `texts.${i}`)) });
   });
 
   http.finish();
