@@ -1,0 +1,96 @@
+import { featuresOf, type FeatureConfig, type Features } from './features';
+import { LinearModel, sigmoid } from './linear-model';
+
+/** A labelled example. */
+export interface Example {
+  text: string;
+  label: 0 | 1;
+}
+
+/** Training settings; the seed makes a run reproducible. */
+export interface TrainOptions {
+  features: FeatureConfig;
+  epochs: number;
+  /** AdaGrad step size. */
+  rate: number;
+  /** L2 penalty per update. */
+  l2: number;
+  seed: number;
+  /** Largest benign false-positive rate on the training data the threshold may allow. */
+  targetFpr: number;
+}
+
+/** Deterministic PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Logistic regression by AdaGrad over hashed features, the classes weighted to balance. The
+ * threshold is the lowest probability at which the training benign rows' false-positive rate
+ * stays within `targetFpr` (never looked for on test data).
+ */
+export function train(examples: Example[], options: TrainOptions): LinearModel {
+  return trainOnFeatures(
+    examples.map((e) => ({ features: featuresOf(e.text, options.features), label: e.label })),
+    options,
+  );
+}
+
+/** {@link train} on features already extracted (cross-validation extracts them once). */
+export function trainOnFeatures(
+  examples: { features: Features; label: 0 | 1 }[],
+  options: TrainOptions,
+): LinearModel {
+  const dims = 1 << options.features.bits;
+  const w = new Float32Array(dims);
+  const g2 = new Float32Array(dims).fill(1e-8);
+  let bias = 0;
+  let biasG2 = 1e-8;
+  const feats: Features[] = examples.map((e) => e.features);
+  const positives = examples.filter((e) => e.label === 1).length;
+  const negatives = examples.length - positives;
+  const weightOf = (label: number) =>
+    label === 1
+      ? examples.length / (2 * Math.max(1, positives))
+      : examples.length / (2 * Math.max(1, negatives));
+  const random = prng(options.seed);
+  const order = examples.map((_, i) => i);
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const k of order) {
+      const f = feats[k]!;
+      const y = examples[k]!.label;
+      let z = bias;
+      for (let i = 0; i < f.index.length; i++) z += w[f.index[i]!]! * f.value[i]!;
+      const grad = (sigmoid(z) - y) * weightOf(y);
+      for (let i = 0; i < f.index.length; i++) {
+        const d = f.index[i]!;
+        const g = grad * f.value[i]! + options.l2 * w[d]!;
+        g2[d]! += g * g;
+        w[d]! -= (options.rate * g) / Math.sqrt(g2[d]!);
+      }
+      biasG2 += grad * grad;
+      bias -= (options.rate * grad) / Math.sqrt(biasG2);
+    }
+  }
+  const model = new LinearModel(options.features, w, bias, 0.5);
+  const benign = feats
+    .filter((_, i) => examples[i]!.label === 0)
+    .map((f) => sigmoid(model.logit(f)))
+    .sort((a, b) => b - a);
+  // The score of the benign row just past the allowed false positives, nudged above it.
+  const allowed = Math.floor(benign.length * options.targetFpr);
+  const threshold = Math.min(0.99, Math.max(0.5, (benign[allowed] ?? 0) + 1e-6));
+  return new LinearModel(options.features, w, bias, threshold);
+}
