@@ -101,8 +101,10 @@ function main() {
     let sTn = 0;
     for (const r of test) {
       const flagged = sigmoid(model.logit(r.features)) >= model.threshold;
-      if (r.label === 1) flagged ? sTp++ : sFn++;
-      else flagged ? sFp++ : sTn++;
+      if (r.label === 1 && flagged) sTp++;
+      else if (r.label === 1) sFn++;
+      else if (flagged) sFp++;
+      else sTn++;
     }
     tp += sTp;
     fn += sFn;
