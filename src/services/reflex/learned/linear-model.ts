@@ -20,16 +20,12 @@ export interface StoredModel {
 
 /** A loaded model: scores a text in well under a millisecond for a few KB. */
 export class LinearModel {
-  private readonly weights: Float32Array;
-
   constructor(
     readonly config: FeatureConfig,
-    weights: Float32Array,
+    readonly weights: Float32Array,
     readonly bias: number,
     readonly threshold: number,
-  ) {
-    this.weights = weights;
-  }
+  ) {}
 
   static fromStored(stored: StoredModel): LinearModel {
     const bytes = Buffer.from(stored.weights, 'base64');

@@ -94,3 +94,33 @@ export function trainOnFeatures(
   const threshold = Math.min(0.99, Math.max(0.5, (benign[allowed] ?? 0) + 1e-6));
   return new LinearModel(options.features, w, bias, threshold);
 }
+
+/**
+ * A threshold chosen honestly on training data: models trained on all but one group of the
+ * training sources score that group (out of fold), and the threshold is the lowest at which the
+ * out-of-fold benign false-positive rate stays within `options.targetFpr`. In-sample scores would
+ * not do: a model separates its own training rows almost perfectly.
+ */
+export function outOfFoldThreshold(
+  examples: { features: Features; label: 0 | 1; group: string }[],
+  options: TrainOptions,
+  folds = 4,
+): number {
+  const groups = [...new Set(examples.map((e) => e.group))].sort();
+  const foldOf = new Map(groups.map((g, i) => [g, i % folds]));
+  const benignScores: number[] = [];
+  for (let fold = 0; fold < Math.min(folds, groups.length); fold++) {
+    const model = trainOnFeatures(
+      examples.filter((e) => foldOf.get(e.group) !== fold),
+      options,
+    );
+    for (const e of examples) {
+      if (foldOf.get(e.group) === fold && e.label === 0) {
+        benignScores.push(sigmoid(model.logit(e.features)));
+      }
+    }
+  }
+  benignScores.sort((a, b) => b - a);
+  const allowed = Math.floor(benignScores.length * options.targetFpr);
+  return Math.min(0.999, Math.max(0.5, (benignScores[allowed] ?? 0) + 1e-6));
+}
