@@ -1,14 +1,21 @@
 import type { ArmExecuteResponse } from '../../shared/arm';
 import type { Llm } from '../common/llm-client';
 import { callLlm } from '../common/call-llm';
+import { spotlight, type Spotlight } from '../common/spotlight';
 import type { ArmContext, ArmRequest } from './arm-handler';
 
-/** Renders a step, its goal and its inputs as the user message of an arm's LLM call. */
-export function describeStep(request: ArmRequest): string {
+/**
+ * Renders a step, its goal and its inputs as the user message of an arm's LLM call. The inputs
+ * (earlier steps' outputs: retrieved passages, fetched pages, model text) are untrusted: each is
+ * marked as data with `spot`, whose rule goes into the system prompt.
+ */
+export function describeStep(request: ArmRequest, spot: Spotlight): string {
   const inputs = Object.entries(request.inputs)
-    .map(
-      ([id, value]) =>
-        `### Output of ${id}\n${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}`,
+    .map(([id, value]) =>
+      spot.wrap(
+        `output of step ${id}`,
+        typeof value === 'string' ? value : JSON.stringify(value, null, 2),
+      ),
     )
     .join('\n\n');
   return [
@@ -31,10 +38,11 @@ export async function llmStep(
   request: ArmRequest,
   { signal, grant }: Pick<ArmContext, 'signal' | 'grant'>,
 ): Promise<ArmExecuteResponse> {
+  const spot = spotlight();
   const answer = await callLlm(llm, {
     messages: [
-      { role: 'system', content: systemPrompt },
-      { role: 'user', content: describeStep(request) },
+      { role: 'system', content: `${systemPrompt}\n\n${spot.rule}` },
+      { role: 'user', content: describeStep(request, spot) },
     ],
     maxTokens: MAX_COMPLETION_TOKENS,
     signal,

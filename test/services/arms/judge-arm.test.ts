@@ -204,12 +204,12 @@ describe('within the request’s grant (budget_left)', () => {
   test('the model call’s max_tokens is what the grant leaves after the prompt', async () => {
     apps().fake.enqueue({ plan: { verdicts: [{ criterion: 1, verdict: 'pass', detail: 'ok' }] } });
     const res = await judgeWithin(apps().withLlm, ['The summary is accurate'], {
-      tokens: 300,
+      tokens: 500,
       cost_usd: 1,
     });
     expect(res.status).toBe(200);
     const [sent] = apps().fake.completions();
-    expect(sent!.body!.max_tokens).toBe(300 - estimatePromptTokens(sent!.body!.messages!));
+    expect(sent!.body!.max_tokens).toBe(500 - estimatePromptTokens(sent!.body!.messages!));
   });
 
   test('a grant too small for the call is refused with 402 before the model is asked', async () => {

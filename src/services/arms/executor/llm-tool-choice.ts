@@ -4,6 +4,7 @@ import { AppError } from '../../../http/app-error';
 import { callLlm } from '../../common/call-llm';
 import type { Llm } from '../../common/llm-client';
 import type { ArmContext, ArmRequest } from '../arm-handler';
+import { spotlight } from '../../common/spotlight';
 import { describeStep } from '../llm-step';
 import { summariseToolResult, type ExecutorTools } from './executor-tools';
 import { toolCallSchema, type ToolCall } from './tool-call';
@@ -79,9 +80,10 @@ export async function runWithLlmChoice(
   request: ArmRequest,
   { signal, grant }: Pick<ArmContext, 'signal' | 'grant'>,
 ): Promise<ArmExecuteResponse> {
+  const spot = spotlight();
   const messages: Parameters<typeof callLlm>[1]['messages'] = [
-    { role: 'system', content: systemPrompt(tools) },
-    { role: 'user', content: describeStep({ ...request, inputs: preview(request.inputs) }) },
+    { role: 'system', content: `${systemPrompt(tools)}\n\n${spot.rule}` },
+    { role: 'user', content: describeStep({ ...request, inputs: preview(request.inputs) }, spot) },
   ];
   const usage = { tokens: 0, cost_usd: 0 };
   let problem = '';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { callLlm } from '../../common/call-llm';
 import type { Llm } from '../../common/llm-client';
+import { spotlight, type Spotlight } from '../../common/spotlight';
 import type { ArmContext, ArmRequest } from '../arm-handler';
 
 /** The model's verdict on one criterion. */
@@ -33,14 +34,15 @@ const replySchema = z.object({
   ),
 });
 
-function renderInputs(inputs: Record<string, unknown>): string {
+/** The inputs being judged, each marked as data (they may carry injected instructions). */
+function renderInputs(inputs: Record<string, unknown>, spot: Spotlight): string {
   const entries = Object.entries(inputs);
   if (entries.length === 0) return '(no inputs)';
   return entries
     .map(([id, value]) => {
       const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
       const cut = text.length > INPUT_CHARS ? `${text.slice(0, INPUT_CHARS)}\n[… cut]` : text;
-      return `### Output of ${id}\n${cut}`;
+      return spot.wrap(`output of step ${id}`, cut);
     })
     .join('\n\n');
 }
@@ -57,15 +59,16 @@ export async function judgeWithLlm(
   criteria: readonly string[],
   { signal, grant }: Pick<ArmContext, 'signal' | 'grant'>,
 ): Promise<{ verdicts: LlmVerdict[]; tokens: number; costUsd: number }> {
+  const spot = spotlight();
   const user = [
     `Overall goal: ${request.goal}`,
     `Step being judged: ${request.step.action}`,
-    `Inputs:\n${renderInputs(request.inputs)}`,
+    `Inputs:\n${renderInputs(request.inputs, spot)}`,
     `Criteria:\n${criteria.map((c, i) => `${i + 1}. ${c}`).join('\n')}`,
   ].join('\n\n');
   const answer = await callLlm(llm, {
     messages: [
-      { role: 'system', content: SYSTEM_PROMPT },
+      { role: 'system', content: `${SYSTEM_PROMPT}\n\n${spot.rule}` },
       { role: 'user', content: user },
     ],
     // Room for a sentence of evidence per criterion.
