@@ -3,7 +3,9 @@
  *
  *   npx tsx scripts/eval-reflex.ts [--data DIR] [--out FILE] [--errors]
  *
- * Injection: precision, recall and false-positive rate on benign rows, overall and by source.
+ * Injection, first leave-one-source-out (scripts/lib/reflex-loso.ts) on the training corpus
+ * `train/`, for input and output: the figures to report. Then precision, recall and
+ * false-positive rate on the development rows, overall and by source (in-sample for the rules).
  * PII: precision, recall and F2 per entity type on the span data, with two matching rules:
  * `partial` (a prediction counts when it overlaps a gold span of the same type; the usual
  * "type + overlap" rule of MUC / SemEval) and `exact` (same boundaries after trimming spaces
@@ -17,6 +19,8 @@ import { normaliseForMatching } from '../src/services/reflex/normalise';
 import { detectPii } from '../src/services/reflex/pii/detect-pii';
 import type { PiiType } from '../src/services/reflex/pii/pii-types';
 import { DEFAULT_POLICY } from '../src/services/reflex/policy';
+import { leaveOneSourceOut, loadRows, printLoso } from './lib/reflex-loso';
+import { TRAIN_OPTIONS } from './train-reflex';
 
 const REPO_ROOT = resolve(__dirname, '..');
 
@@ -265,8 +269,30 @@ function main(): void {
   const injection = evalInjection(resolve(args.data, 'injection-dev.jsonl'), args.errors);
   const pii = evalPii(resolve(args.data, 'pii-dev.json'), args.errors);
 
+  // The figures to report: every source scored by a model that never saw it (and the rules,
+  // which were never trained), for input and for output (indirect injection in documents).
+  const losoInput = leaveOneSourceOut(
+    loadRows(
+      [resolve(args.data, 'train/direct.jsonl'), resolve(args.data, 'injection-dev.jsonl')],
+      'input',
+      TRAIN_OPTIONS,
+    ),
+    TRAIN_OPTIONS,
+  );
+  printLoso('Leave-one-source-out, input (the figures to report)', losoInput);
+  const losoOutput = leaveOneSourceOut(
+    loadRows([resolve(args.data, 'train/indirect.jsonl')], 'output', TRAIN_OPTIONS),
+    TRAIN_OPTIONS,
+  );
+  printLoso(
+    'Leave-one-source-out, output: injected instructions in e-mails, tables and code answers ' +
+      '(benign: the same documents, clean)',
+    losoOutput,
+  );
+
   console.log(
-    `\nInjection (threshold ${injection.threshold}; ${injection.mean_ms_per_row.toFixed(3)} ms/row)`,
+    `\nInjection on the development set (in-sample for the rules, which were tuned on it: shown, ` +
+      `not quoted; threshold ${injection.threshold}; ${injection.mean_ms_per_row.toFixed(3)} ms/row)`,
   );
   console.log(
     'source                                  rows    TP   FP   FN   TN  precision  recall  FPR(benign)',
@@ -295,7 +321,13 @@ function main(): void {
   writeFileSync(
     args.out,
     JSON.stringify(
-      { generated_at: new Date().toISOString(), data: args.data, injection, pii },
+      {
+        generated_at: new Date().toISOString(),
+        data: args.data,
+        leave_one_source_out: { input: losoInput, output: losoOutput },
+        injection,
+        pii,
+      },
       null,
       2,
     ),

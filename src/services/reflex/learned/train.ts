@@ -107,17 +107,18 @@ export function outOfFoldThreshold(
   folds = 4,
 ): number {
   const groups = [...new Set(examples.map((e) => e.group))].sort();
-  const foldOf = new Map(groups.map((g, i) => [g, i % folds]));
+  // With one source only, folds of rows stand in for folds of sources.
+  const foldOf = (e: (typeof examples)[number], i: number) =>
+    groups.length >= 2 ? groups.indexOf(e.group) % folds : i % folds;
+  const folded = examples.map((e, i) => ({ ...e, fold: foldOf(e, i) }));
   const benignScores: number[] = [];
-  for (let fold = 0; fold < Math.min(folds, groups.length); fold++) {
+  for (let fold = 0; fold < Math.min(folds, Math.max(groups.length, 2)); fold++) {
     const model = trainOnFeatures(
-      examples.filter((e) => foldOf.get(e.group) !== fold),
+      folded.filter((e) => e.fold !== fold),
       options,
     );
-    for (const e of examples) {
-      if (foldOf.get(e.group) === fold && e.label === 0) {
-        benignScores.push(sigmoid(model.logit(e.features)));
-      }
+    for (const e of folded) {
+      if (e.fold === fold && e.label === 0) benignScores.push(sigmoid(model.logit(e.features)));
     }
   }
   benignScores.sort((a, b) => b - a);
