@@ -12,7 +12,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { screen } from '../src/services/reflex/screen';
 import { VerdictCache } from '../src/services/reflex/verdict-cache';
-import { prng } from '../test/support/prng';
+import { prng } from '../src/shared/prng';
 
 // Ordinary business and technical prose, with the things the PII detectors look at (names,
 // dates, amounts, e-mails, phone numbers, addresses, base64 tokens). Two in twenty templates

@@ -6,7 +6,7 @@ import {
 import { DEFAULT_RULES } from '../../../src/services/reflex/injection/compile-rules';
 import { normaliseForMatching } from '../../../src/services/reflex/normalise';
 import { ATTACKS, BENIGN, OUTPUT_ATTACKS, OUTPUT_BENIGN } from './fixtures/injection-samples';
-import { prng } from '../../support/prng';
+import { prng } from '../../../src/shared/prng';
 
 const ANCHORS = [...FOLDED_ANCHORS, ...DEFAULT_RULES.flatMap((r) => r.anchors)];
 

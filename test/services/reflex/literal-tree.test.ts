@@ -3,7 +3,7 @@ import {
   literalAlternation,
   prefixTree,
 } from '../../../src/services/reflex/literal-tree';
-import { prng } from '../../support/prng';
+import { prng } from '../../../src/shared/prng';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 

@@ -1,4 +1,5 @@
 import { featuresOf, type FeatureConfig, type Features } from './features';
+import { prng } from '../../../shared/prng';
 import { LinearModel, sigmoid } from './linear-model';
 
 /** A labelled example. */
@@ -18,18 +19,6 @@ export interface TrainOptions {
   seed: number;
   /** Largest benign false-positive rate on the training data the threshold may allow. */
   targetFpr: number;
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32), so generated texts and cases are the same on every run. */
+/** A small seeded PRNG (mulberry32): generated test cases and training shuffles are the same on every run. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
