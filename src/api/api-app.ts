@@ -99,7 +99,11 @@ export function createApiApp(deps: ApiDeps): ApiApp {
         arms: 'GET /arms',
         openapi: 'GET /openapi.json',
         documents: 'POST /documents, GET /documents, GET /documents/:id, DELETE /documents/:id',
+        ...(deps.codec
+          ? { codec: 'POST /codec/encode, POST /codec/decode (GET /codec/login for the Web UI)' }
+          : {}),
       },
+      auth: 'Authorization: Bearer <API key> on every route but /, /health, /ready, /metrics, /openapi.json',
       temporal_ui: deps.temporalUiUrl,
     });
   });
