@@ -1,6 +1,6 @@
 /**
  * Latency of the Reflex Layer's `screen` on 2 KB and 100 KB inputs (no HTTP, no cache, so the
- * figures are the detectors' own), plus the cache-hit path.
+ * figures are the detectors' own), plus the cache-hit path and the learned detector's score.
  *
  *   npx tsx bench/reflex.bench.ts [--runs N]
  *
@@ -10,6 +10,8 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_FEATURES } from '../src/services/reflex/learned/features';
+import { LinearModel } from '../src/services/reflex/learned/linear-model';
 import { screen } from '../src/services/reflex/screen';
 import { VerdictCache } from '../src/services/reflex/verdict-cache';
 import { prng } from '../src/shared/prng';
@@ -163,6 +165,18 @@ function main(): void {
   measure('100 KB output', bigRuns, (i) => screen(large[i % large.length] as string, 'output'));
   measure('100 KB anchor-dense input', bigRuns, (i) =>
     screen(dense[i % dense.length] as string, 'input'),
+  );
+  // The learned detector's cost on top (issue 11; not in verdicts yet). Its latency does not
+  // depend on the weights' values, so a full-size model of zeros measures it.
+  const model = new LinearModel(
+    DEFAULT_FEATURES,
+    new Float32Array(1 << DEFAULT_FEATURES.bits),
+    0,
+    0.5,
+  );
+  measure('2 KB learned-model score', runs, (i) => model.score(small[i % small.length] as string));
+  measure('100 KB learned-model score', bigRuns, (i) =>
+    model.score(large[i % large.length] as string),
   );
   const cache = new VerdictCache();
   measure('2 KB cache hit', runs, () => screen(small[0] as string, 'input', { cache }));
