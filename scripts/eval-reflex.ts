@@ -19,8 +19,14 @@ import { normaliseForMatching } from '../src/services/reflex/normalise';
 import { detectPii } from '../src/services/reflex/pii/detect-pii';
 import type { PiiType } from '../src/services/reflex/pii/pii-types';
 import { DEFAULT_POLICY } from '../src/services/reflex/policy';
-import { leaveOneSourceOut, loadRows, printLoso } from './lib/reflex-loso';
-import { TRAIN_OPTIONS } from './train-reflex';
+import {
+  INPUT_FILES,
+  leaveOneSourceOut,
+  loadRows,
+  printLoso,
+  readJsonl,
+  TRAIN_OPTIONS,
+} from './lib/reflex-loso';
 
 const REPO_ROOT = resolve(__dirname, '..');
 
@@ -72,10 +78,7 @@ function rates(c: Confusion) {
 }
 
 function evalInjection(path: string, showErrors: boolean) {
-  const rows = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as InjectionRow);
+  const rows = readJsonl<InjectionRow>(path);
   const threshold = DEFAULT_POLICY.injectionThreshold;
   const overall: Confusion = { tp: 0, fp: 0, fn: 0, tn: 0 };
   const bySource = new Map<string, Confusion>();
@@ -273,7 +276,7 @@ function main(): void {
   // which were never trained), for input and for output (indirect injection in documents).
   const losoInput = leaveOneSourceOut(
     loadRows(
-      [resolve(args.data, 'train/direct.jsonl'), resolve(args.data, 'injection-dev.jsonl')],
+      INPUT_FILES.map((f) => resolve(args.data, f)),
       'input',
       TRAIN_OPTIONS,
     ),

@@ -12,26 +12,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFAULT_FEATURES } from '../src/services/reflex/learned/features';
 import { LinearModel } from '../src/services/reflex/learned/linear-model';
+import { outOfFoldThreshold, trainOnFeatures } from '../src/services/reflex/learned/train';
 import {
-  outOfFoldThreshold,
-  trainOnFeatures,
-  type TrainOptions,
-} from '../src/services/reflex/learned/train';
-import { leaveOneSourceOut, loadRows, printLoso } from './lib/reflex-loso';
+  INPUT_FILES,
+  leaveOneSourceOut,
+  loadRows,
+  printLoso,
+  TRAIN_OPTIONS,
+} from './lib/reflex-loso';
 
 const REPO_ROOT = resolve(__dirname, '..');
-
-/** The training settings `npm run train:reflex` and `npm run eval:reflex` use. */
-export const TRAIN_OPTIONS: TrainOptions = {
-  features: DEFAULT_FEATURES,
-  epochs: 4,
-  rate: 0.2,
-  l2: 1e-6,
-  seed: 20261130,
-  targetFpr: 0.02,
-};
 
 function main() {
   const argv = process.argv.slice(2);
@@ -39,7 +30,7 @@ function main() {
   const data = resolve(dataIdx >= 0 ? argv[dataIdx + 1]! : resolve(REPO_ROOT, '../shared/eval'));
   const started = Date.now();
   const rows = loadRows(
-    [resolve(data, 'train/direct.jsonl'), resolve(data, 'injection-dev.jsonl')],
+    INPUT_FILES.map((f) => resolve(data, f)),
     'input',
     TRAIN_OPTIONS,
   );
@@ -66,7 +57,7 @@ function main() {
   if (argv.includes('--write')) {
     const out = resolve(REPO_ROOT, 'src/services/reflex/learned/injection-input.model.json');
     const stored = final.toStored({
-      data: ['train/direct.jsonl', 'injection-dev.jsonl'],
+      data: INPUT_FILES,
       rows: rows.length,
       ...TRAIN_OPTIONS,
     });
@@ -76,4 +67,4 @@ function main() {
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-if (require.main === module) main();
+main();

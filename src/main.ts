@@ -23,7 +23,6 @@ import { openTemporal, type TemporalHandle } from './runtime/temporal-connection
 import { closeServers, listen } from './runtime/listen';
 import { DATABASE_SERVICES, SERVICE_NAMES, type ServiceName } from './runtime/service-names';
 import { createTaskWorker } from './runtime/task-worker';
-import { AesGcmPayloadCodec, loadCodecKeys } from './runtime/payload-codec';
 // Types only: the modules themselves are loaded on demand below.
 import type * as ApiModule from './api/api-app';
 import type * as ServicesModule from './runtime/services';
@@ -164,17 +163,6 @@ async function manageKeys(config: Config, args: string[], say: (msg: string) => 
   for (const line of output) console.log(line);
 }
 
-/**
- * The payload codec every Temporal client and worker of this process uses: workflow inputs,
- * results and activity payloads are stored encrypted (AES-256-GCM).
- */
-function openCodec(config: Config, say: (m: string) => void) {
-  const codec = new AesGcmPayloadCodec(
-    loadCodecKeys(config.temporal.codecKeys, config.dataDir, say),
-  );
-  return { codec, dataConverter: { payloadCodecs: [codec] } };
-}
-
 function dbOptions(config: Config) {
   return {
     databaseUrl: config.database.url,
@@ -188,19 +176,14 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   const say = (msg: string) => logger.info(msg);
   const db = await openDatabase({ ...dbOptions(config), log: say });
   stoppers.push(() => db.stop());
-  const codec = openCodec(config, say);
-  const temporal = await openTemporal(config, say, {
-    dataConverter: codec.dataConverter,
-    // The dev server's Web UI decodes payloads with the API's codec endpoint.
-    uiCodecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
-  });
+  const temporal = await openTemporal(config, say);
   stoppers.push(() => temporal.close());
 
   const { startServices } = await loadServices();
   const services = await startServices(SERVICE_NAMES, config, logger, {}, { prisma: db.prisma });
   stoppers.push(() => closeServers(services.map((s) => s.server)));
 
-  const { worker, arms } = await createWorker(config, db, temporal, stoppers, codec);
+  const { worker, arms } = await createWorker(config, db, temporal, stoppers);
   const running = worker.run();
   stoppers.push(() => drain(worker, running));
 
@@ -208,7 +191,6 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
     serviceUrls: Object.fromEntries(services.map((s) => [s.name, s.url])),
     temporalUiUrl: temporal.uiUrl,
     arms,
-    codec: codec.codec,
   });
 
   const apiUrl = `http://${config.api.host}:${(server.address() as { port: number }).port}`;
@@ -231,11 +213,7 @@ async function startApi(
 ) {
   const db = await openDatabase({ ...dbOptions(config), log: say });
   stoppers.push(() => db.stop());
-  const codec = openCodec(config, say);
-  const temporal = await openTemporal(config, say, {
-    startDevServer: false,
-    dataConverter: codec.dataConverter,
-  });
+  const temporal = await openTemporal(config, say, { startDevServer: false });
   stoppers.push(() => temporal.close());
   const { reflexUrl, armUrls } = config.services;
   const arms = new ArmHealthMonitor(config.services.arms);
@@ -244,7 +222,6 @@ async function startApi(
   await serveApi(config, logger, stoppers, db, temporal, {
     serviceUrls: { reflex: reflexUrl, planner: armUrls.planner },
     arms,
-    codec: codec.codec,
   });
   say(`API listening on http://${config.api.host}:${config.api.port}`);
 }
@@ -259,7 +236,7 @@ async function serveApi(
   stoppers: Stopper[],
   db: Database,
   temporal: TemporalHandle,
-  extra: Pick<ApiModule.ApiDeps, 'serviceUrls' | 'temporalUiUrl' | 'arms' | 'codec'>,
+  extra: Pick<ApiModule.ApiDeps, 'serviceUrls' | 'temporalUiUrl' | 'arms'>,
 ): Promise<Server> {
   const taskChanges = await listenForTaskChanges(db.databaseUrl, logger.child({ component: 'db' }));
   stoppers.push(() => taskChanges.close());
@@ -277,6 +254,7 @@ async function serveApi(
     llmPrice: priceOf(config.llm.prices, config.llm.model),
     auth: { mode: config.api.auth, requestsPerMinute: config.api.requestsPerMinute },
     reflexUrl: config.services.reflexUrl,
+    codec: temporal.codec,
     codecCorsOrigins: config.api.codecCorsOrigins,
   });
   api.starter.start();
@@ -294,7 +272,6 @@ async function createWorker(
   db: Database,
   temporal: TemporalHandle,
   stoppers: Stopper[],
-  codec: ReturnType<typeof openCodec>,
 ) {
   const arms = new ArmHealthMonitor(config.services.arms);
   await arms.start();
@@ -304,7 +281,7 @@ async function createWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-    dataConverter: codec.dataConverter,
+    dataConverter: temporal.dataConverter,
     activities: createActivities({
       prisma: db.prisma,
       services: config.services,
@@ -322,14 +299,9 @@ async function startWorker(
 ) {
   const db = await openDatabase({ ...dbOptions(config), log: say });
   stoppers.push(() => db.stop());
-  const codec = openCodec(config, say);
-  const temporal = await openTemporal(config, say, {
-    startDevServer: devServer,
-    dataConverter: codec.dataConverter,
-    uiCodecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
-  });
+  const temporal = await openTemporal(config, say, { startDevServer: devServer });
   stoppers.push(() => temporal.close());
-  const { worker } = await createWorker(config, db, temporal, stoppers, codec);
+  const { worker } = await createWorker(config, db, temporal, stoppers);
   const running = worker.run();
   stoppers.push(() => drain(worker, running));
   say(`worker polling task queue ${config.temporal.taskQueue} on ${temporal.address}`);

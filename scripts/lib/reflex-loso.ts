@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { detectInjection } from '../../src/services/reflex/injection/detect-injection';
-import { featuresOf, type Features } from '../../src/services/reflex/learned/features';
+import {
+  DEFAULT_FEATURES,
+  featuresOf,
+  type Features,
+} from '../../src/services/reflex/learned/features';
 import { sigmoid } from '../../src/services/reflex/learned/linear-model';
 import {
   outOfFoldThreshold,
@@ -21,6 +25,27 @@ export interface LosoRow {
   rules: boolean;
 }
 
+/** The training settings `npm run train:reflex` and `npm run eval:reflex` use. */
+export const TRAIN_OPTIONS: TrainOptions = {
+  features: DEFAULT_FEATURES,
+  epochs: 4,
+  rate: 0.2,
+  l2: 1e-6,
+  seed: 20261130,
+  targetFpr: 0.02,
+};
+
+/** The input-direction training data, relative to the data directory (`../shared/eval`). */
+export const INPUT_FILES: readonly string[] = ['train/direct.jsonl', 'injection-dev.jsonl'];
+
+/** The rows of a JSONL file, blank lines skipped. */
+export function readJsonl<T>(file: string): T[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+}
+
 /** Reads labelled JSONL files (`text`, `label`, `source`) and prepares their rows. */
 export function loadRows(
   files: string[],
@@ -28,21 +53,15 @@ export function loadRows(
   options: TrainOptions,
 ): LosoRow[] {
   return files.flatMap((file) =>
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => {
-        const r = JSON.parse(l) as { text: string; label: 0 | 1; source: string };
-        return {
-          text: r.text,
-          label: r.label,
-          source: r.source,
-          features: featuresOf(r.text, options.features),
-          rules:
-            detectInjection(r.text, normaliseForMatching(r.text), { direction }).score >=
-            DEFAULT_POLICY.injectionThreshold,
-        };
-      }),
+    readJsonl<{ text: string; label: 0 | 1; source: string }>(file).map((r) => ({
+      text: r.text,
+      label: r.label,
+      source: r.source,
+      features: featuresOf(r.text, options.features),
+      rules:
+        detectInjection(r.text, normaliseForMatching(r.text), { direction }).score >=
+        DEFAULT_POLICY.injectionThreshold,
+    })),
   );
 }
 

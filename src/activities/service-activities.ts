@@ -10,8 +10,7 @@ import {
   type ReplanRequest,
 } from '../shared/plan';
 import { reflexResponseSchema, type ReflexResponse } from '../shared/reflex';
-import { screeningReason } from '../shared/screening-reason';
-import { screenSpec, type ScreenedInput } from '../shared/screen-spec';
+import { combineVerdicts, screenSpec, type ScreenedInput } from '../shared/screen-spec';
 import type { Grant } from '../shared/budget';
 import { BUDGET_INSUFFICIENT_FAILURE } from '../shared/model-cost';
 import type { TaskSpec } from '../shared/task';
@@ -107,18 +106,15 @@ export function createServiceActivities(
       verdicts.push(await screen(taskId, 'output', piece));
       Context.current().heartbeat();
     }
-    const flagged = verdicts.filter((v) => v.verdict !== 'safe');
-    const reason = [...new Set(flagged.map(screeningReason))].join('; ');
-    if (verdicts.some((v) => v.verdict === 'blocked')) return { verdict: 'blocked', reason };
-    if (verdicts.every((v) => v.verdict === 'safe')) return { verdict: 'safe', reason, output };
+    const combined = combineVerdicts(pieces, verdicts);
+    const { reason } = combined;
+    if (combined.verdict === 'blocked') return { verdict: 'blocked', reason };
+    if (combined.verdict === 'safe') return { verdict: 'safe', reason, output };
     // Redacted: later steps get the redacted text, as text (the structure cannot be kept).
-    const redacted = verdicts
-      .map((v, i) => (v.verdict === 'redacted' ? v.redacted_text : pieces[i]))
-      .join('');
     return {
       verdict: 'redacted',
       reason,
-      output: await outputs.keepSmall(taskId, stepId, redacted),
+      output: await outputs.keepSmall(taskId, stepId, combined.texts.join('')),
     };
   };
 

@@ -87,14 +87,26 @@ export function createAuth(prisma: PrismaClient, logger: Logger, options: AuthOp
     return { handlers: [asLocal], verify };
   }
 
-  const known = new Map<string, { at: number; found: Awaited<ReturnType<typeof findApiKey>> }>();
-  const lookUp = async (key: string) => {
+  /** A key's look-up, shared by the requests that need it while it runs and for keyCacheMs after. */
+  type Found = { keyId: string; tenant: Tenant; revoked: boolean } | undefined;
+  const known = new Map<string, { at: number; found: Promise<Found> }>();
+  const lookUp = (key: string): Promise<Found> => {
     const cached = known.get(key);
     if (cached && Date.now() - cached.at < keyCacheMs) return cached.found;
-    const found = await findApiKey(prisma, key);
-    // Only known keys are kept, so guessing cannot fill the cache.
-    if (found) known.set(key, { at: Date.now(), found });
-    else known.delete(key);
+    const found = findApiKey(prisma, key).then((row) => {
+      // Only known keys are kept, so guessing cannot fill the cache.
+      if (!row) {
+        known.delete(key);
+        return undefined;
+      }
+      return {
+        keyId: row.id,
+        tenant: { id: row.tenantId, name: row.tenant },
+        revoked: row.revoked,
+      };
+    });
+    known.set(key, { at: Date.now(), found });
+    found.catch(() => known.delete(key));
     return found;
   };
 
@@ -122,8 +134,8 @@ export function createAuth(prisma: PrismaClient, logger: Logger, options: AuthOp
     }
     check(bearerKey(header)).then((found) => {
       res.removeHeader('WWW-Authenticate');
-      res.locals.tenant = { id: found.tenantId, name: found.tenant } satisfies Tenant;
-      res.locals.keyId = found.id;
+      res.locals.tenant = found.tenant;
+      res.locals.keyId = found.keyId;
       next();
     }, next);
   };
@@ -147,10 +159,7 @@ export function createAuth(prisma: PrismaClient, logger: Logger, options: AuthOp
   });
   return {
     handlers: [authenticate, limit],
-    verify: async (key) => {
-      const found = await check(key);
-      return { id: found.tenantId, name: found.tenant };
-    },
+    verify: async (key) => (await check(key)).tenant,
   };
 }
 

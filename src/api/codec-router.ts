@@ -84,23 +84,20 @@ export function createCodecRouter({ codec, auth, corsOrigins }: CodecRouterDeps)
   const keyOf = (req: Request) =>
     bearerKey(req.get('authorization')) ?? parseCookies(req.get('cookie') ?? '')[CODEC_COOKIE];
 
-  const codecRoute = (path: '/codec/encode' | '/codec/decode', apply: PayloadCodec['encode']) =>
-    router.post(path, express.json({ limit: CODEC_BODY_LIMIT }), async (req, res) => {
+  const codecRoute = (op: 'encode' | 'decode') =>
+    router.post(`/codec/${op}`, express.json({ limit: CODEC_BODY_LIMIT }), async (req, res) => {
       await auth.verify(keyOf(req));
       const body = parseOrThrow(payloadsSchema, req.body ?? {});
       let out: Payload[];
       try {
-        out = await apply.call(codec, fromJson(body));
+        out = await codec[op](fromJson(body));
       } catch (err) {
-        throw new AppError(
-          'VALIDATION_FAILED',
-          `Cannot ${path.slice(7)}: ${(err as Error).message}`,
-        );
+        throw new AppError('VALIDATION_FAILED', `Cannot ${op}: ${(err as Error).message}`);
       }
       res.json(toJson(out));
     });
-  codecRoute('/codec/encode', codec.encode);
-  codecRoute('/codec/decode', codec.decode);
+  codecRoute('encode');
+  codecRoute('decode');
 
   // For the Web UI: a form that trades an API key for an HttpOnly cookie on this API's /codec
   // paths. The UI's origin is the same site (another port of the same host), so with its

@@ -6,6 +6,7 @@ import { TASK_STATUSES } from '../shared/task-status';
 import { createDocumentSchema, listQuerySchema } from './documents-router';
 import { taskListQuerySchema } from './task-list';
 import {
+  budgetLimitsSchema,
   documentCreatedSchema,
   documentListSchema,
   documentViewSchema,
@@ -81,13 +82,7 @@ const controlled = z
 const budgetExtended = z
   .object({
     task_id: z.uuid(),
-    budget: z
-      .object({
-        max_cost_usd: z.number(),
-        max_tokens: z.number().int(),
-        max_time_seconds: z.number().int(),
-      })
-      .strict(),
+    budget: budgetLimitsSchema,
     links: linksSchema,
   })
   .strict()

@@ -6,8 +6,8 @@ import { isTerminalStatus, type TaskStatus } from '../shared/task-status';
 
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 15_000;
-/** Without change announcements (no LISTEN connection), the stream re-reads this often. */
-const UNANNOUNCED_RECHECK_MS = 1_000;
+/** Without change announcements (no LISTEN connection), waits re-read this often. */
+export const UNANNOUNCED_RECHECK_MS = 1_000;
 
 /** What the stream has told the client so far. */
 interface Shown {
@@ -92,7 +92,9 @@ export async function streamTaskEvents(
       }
       if (closed) break;
       const changes = heard.splice(0);
-      let reread = !taskChanges || changes.includes(undefined);
+      // Unannounced (no listener, or a lost connection): the row is the only source.
+      const unannounced = !taskChanges || changes.includes(undefined);
+      let reread = unannounced;
       for (const change of changes) {
         if (change?.status === undefined) reread = true;
         else showStatus(change.status, change.seq ?? 0);
@@ -104,8 +106,7 @@ export async function streamTaskEvents(
       if (reread || isTerminalStatus(shown.status as TaskStatus)) {
         const now = await readTask(prisma, id, tenantId);
         if (!now) break; // deleted meanwhile
-        // Unannounced (no listener, or a lost connection): the row is the only source.
-        if (!taskChanges || changes.includes(undefined)) showStatus(now.status, now.statusSeq);
+        if (unannounced) showStatus(now.status, now.statusSeq);
         showSteps(now.steps);
       }
     }

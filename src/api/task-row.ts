@@ -1,4 +1,5 @@
 import type { Prisma, Task } from '../generated/prisma/client';
+import { blockedReason } from '../shared/screening-reason';
 import type { Priority, TaskSpec } from '../shared/task';
 import { workflowIdFor } from '../workflows/definitions';
 
@@ -54,7 +55,7 @@ export function blockedTaskRowFor(
       idempotency,
     ),
     status: 'blocked',
-    blockedReason: `Blocked by the Reflex Layer (task input): ${categories}`,
+    blockedReason: blockedReason('task input', categories),
     workflowStarted: true,
     startedAt: now,
     completedAt: now,

@@ -1,18 +1,24 @@
 import type { PlanRevision, PlanStep, Task, TaskResult } from '../generated/prisma/client';
 import { isOutputRef } from '../shared/output-ref';
 
+/** The links a client follows from a task: `self`, then one per sub-route. */
+export const TASK_LINKS = [
+  'self',
+  'results',
+  'cancel',
+  'pause',
+  'resume',
+  'approve',
+  'reject',
+  'budget',
+] as const;
+
 /** Links a client follows from a task. */
-export function taskLinks(id: string) {
-  return {
-    self: `/tasks/${id}`,
-    results: `/tasks/${id}/results`,
-    cancel: `/tasks/${id}/cancel`,
-    pause: `/tasks/${id}/pause`,
-    resume: `/tasks/${id}/resume`,
-    approve: `/tasks/${id}/approve`,
-    reject: `/tasks/${id}/reject`,
-    budget: `/tasks/${id}/budget`,
-  };
+export function taskLinks(id: string): Record<(typeof TASK_LINKS)[number], string> {
+  const base = `/tasks/${id}`;
+  return Object.fromEntries(
+    TASK_LINKS.map((name) => [name, name === 'self' ? base : `${base}/${name}`]),
+  ) as Record<(typeof TASK_LINKS)[number], string>;
 }
 
 /** A task row, with its steps, as the API shows it (snake_case, like the request). */

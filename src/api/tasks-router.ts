@@ -26,7 +26,7 @@ import {
 import { tenantOf } from './auth';
 import type { InputScreening } from './input-screening';
 import { blockedTaskRowFor, taskRowFor } from './task-row';
-import { streamTaskEvents } from './task-events';
+import { streamTaskEvents, UNANNOUNCED_RECHECK_MS } from './task-events';
 import { listTasks, taskListQuerySchema } from './task-list';
 import { taskLinks, toResultView, toTaskView } from './task-view';
 import type { WorkflowStarter } from './workflow-starter';
@@ -145,9 +145,6 @@ export const resultsQuerySchema = z
     ),
   })
   .strict();
-
-/** Re-read interval of a waiting request when no change announcements are available. */
-const UNANNOUNCED_RECHECK_MS = 1_000;
 
 /**
  * `POST /submit`, `GET /tasks/:id`, `GET /tasks/:id/results`, and the controls
@@ -293,9 +290,6 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     return !gone.signal.aborted;
   };
 
-  // With If-None-Match naming the current view and `wait`, the request is held until the task
-  // changes (the projection's triggers announce it) or the wait ends (304). Express answers
-  // 304 itself when If-None-Match matches the ETag we set.
   router.get('/tasks', async (req, res) => {
     const query = parseOrThrow(taskListQuerySchema, req.query, 'query');
     res.json(await listTasks(prisma, tenantOf(res).id, query));
@@ -305,6 +299,9 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     await streamTaskEvents(prisma, taskChanges, taskId(req.params), tenantOf(res).id, req, res);
   });
 
+  // With If-None-Match naming the current view and `wait`, the request is held until the task
+  // changes (the projection's triggers announce it) or the wait ends (304). Express answers
+  // 304 itself when If-None-Match matches the ETag we set.
   router.get('/tasks/:id', async (req, res) => {
     const id = taskId(req.params);
     const tenantId = tenantOf(res).id;
@@ -342,11 +339,11 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   });
 
   /** A task to act on through its workflow: its status and workflow only, not its steps. */
-  const findControllable = async (id: string, res: Response) =>
+  const findControllable = async (id: string, tenantId: string) =>
     found(
       id,
       await prisma.task.findUnique({
-        where: { id, tenantId: tenantOf(res).id },
+        where: { id, tenantId },
         select: { id: true, status: true, workflowId: true, workflowStarted: true },
       }),
     );
@@ -391,7 +388,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     call: (handle: WorkflowHandle) => Promise<unknown>,
   ) =>
     router.post(`/tasks/:id/${control}`, async (req, res) => {
-      const task = await findControllable(taskId(req.params), res);
+      const task = await findControllable(taskId(req.params), tenantOf(res).id);
       if (isTerminalStatus(task.status as TaskStatus)) {
         throw new AppError(
           'CONFLICT',
@@ -411,7 +408,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     router.post(`/tasks/:id/${path}`, async (req, res) => {
       const id = taskId(req.params);
       const { comment } = parseOrThrow(decisionBodySchema, req.body ?? {});
-      const task = await findControllable(id, res);
+      const task = await findControllable(id, tenantOf(res).id);
       if (task.status !== 'awaiting_approval') {
         throw new AppError(
           'CONFLICT',
@@ -431,7 +428,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   // cannot be reached, nothing is deleted (503). The run's history stays in Temporal until its
   // namespace's retention ends.
   router.delete('/tasks/:id', async (req, res) => {
-    const task = await findControllable(taskId(req.params), res);
+    const task = await findControllable(taskId(req.params), tenantOf(res).id);
     if (!isTerminalStatus(task.status as TaskStatus)) {
       await callWorkflow(task, 'the task was not deleted', async (handle) => {
         try {
@@ -453,7 +450,7 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
   router.post('/tasks/:id/budget', async (req, res) => {
     const id = taskId(req.params);
     const more = parseOrThrow(budgetExtensionSchema, req.body ?? {});
-    const task = await findControllable(id, res);
+    const task = await findControllable(id, tenantOf(res).id);
     if (isTerminalStatus(task.status as TaskStatus)) {
       throw new AppError(
         'CONFLICT',

@@ -1,28 +1,32 @@
 import { z } from 'zod';
 import { PRIORITIES } from '../shared/task';
-import { TASK_STATUSES } from '../shared/task-status';
+import { STEP_STATES, TASK_STATUSES } from '../shared/task-status';
+import { TASK_LINKS } from './task-view';
 
 // The shapes of the API's task answers, for /openapi.json and for the tests that check every
 // answer against its documented shape (strict: an undocumented field fails them).
 
 const amount = z.object({ tokens: z.number().int(), cost_usd: z.number() }).strict();
 const timestamp = z.iso.datetime();
-const STEP_STATES = ['waiting', 'running', 'completed', 'failed', 'skipped', 'cancelled'] as const;
 
 /** Where a client goes from a task. */
 export const linksSchema = z
-  .object({
-    self: z.string(),
-    results: z.string(),
-    cancel: z.string(),
-    pause: z.string(),
-    resume: z.string(),
-    approve: z.string(),
-    reject: z.string(),
-    budget: z.string(),
-  })
-  .strict()
+  .strictObject(
+    Object.fromEntries(TASK_LINKS.map((name) => [name, z.string()])) as Record<
+      (typeof TASK_LINKS)[number],
+      z.ZodString
+    >,
+  )
   .meta({ id: 'TaskLinks' });
+
+/** A task's limits (`budget`), extensions included. */
+export const budgetLimitsSchema = z
+  .object({
+    max_cost_usd: z.number(),
+    max_time_seconds: z.number().int(),
+    max_tokens: z.number().int(),
+  })
+  .strict();
 
 /** One step as `GET /tasks/:id` shows it (without its output). */
 export const stepViewSchema = z
@@ -58,14 +62,7 @@ export const taskViewSchema = z
     priority: z.enum(PRIORITIES),
     require_approval: z.boolean(),
     approval_timeout_seconds: z.number().int().nullable(),
-    budget: z
-      .object({
-        max_cost_usd: z.number(),
-        max_time_seconds: z.number().int(),
-        max_tokens: z.number().int(),
-      })
-      .strict()
-      .meta({ description: 'The limits, extensions included' }),
+    budget: budgetLimitsSchema.meta({ description: 'The limits, extensions included' }),
     usage: z
       .object({ spent: amount, reserved: amount, planning: amount, remaining: amount })
       .strict(),

@@ -91,6 +91,7 @@ export function parseCodecKeys(text: string, what: string): CodecKeys {
     throw new ConfigError(`${what}: no key; expected id:base64key[,id:base64key…]`);
   }
   const keys = new Map<string, Buffer>();
+  let current = '';
   for (const entry of entries) {
     const colon = entry.indexOf(':');
     const id = entry.slice(0, colon);
@@ -107,8 +108,9 @@ export function parseCodecKeys(text: string, what: string): CodecKeys {
     }
     if (keys.has(id)) throw new ConfigError(`${what}: key id "${id}" appears twice`);
     keys.set(id, key);
+    current = id;
   }
-  return { keys, current: entries.at(-1)!.slice(0, entries.at(-1)!.indexOf(':')) };
+  return { keys, current };
 }
 
 /**

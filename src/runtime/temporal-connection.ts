@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Config } from '../config';
 import { resolveDevServer } from '../toolchain';
 import { DEV_SERVER_ARGS } from './dev-server-args';
+import { AesGcmPayloadCodec, loadCodecKeys } from './payload-codec';
 import { ensureSearchAttributes } from './search-attributes';
 
 /** A Temporal cluster to use: connections for clients and workers, and how to let go. */
@@ -18,6 +19,12 @@ export interface TemporalHandle {
   uiUrl?: string;
   /** Whether OctoLLM's search attributes are registered and should be kept current. */
   searchAttributes: boolean;
+  /**
+   * The payload codec every client and worker of this process uses (workflow inputs, results and
+   * activity payloads are stored encrypted), and the data converter that applies it.
+   */
+  codec: AesGcmPayloadCodec;
+  dataConverter: DataConverter;
   close(): Promise<void>;
 }
 
@@ -28,7 +35,7 @@ export interface TemporalHandle {
 function clientOn(
   connection: NativeConnection,
   namespace: string,
-  dataConverter: DataConverter | undefined,
+  dataConverter: DataConverter,
 ): Client {
   return new Client({ connection, namespace, dataConverter });
 }
@@ -41,19 +48,11 @@ function clientOn(
 export async function openTemporal(
   config: Config,
   log: (msg: string) => void,
-  {
-    startDevServer = true,
-    dataConverter,
-    uiCodecEndpoint,
-  }: {
-    startDevServer?: boolean;
-    /** The client's; payloads are encrypted with its codec (see `payload-codec.ts`). */
-    dataConverter?: DataConverter;
-    /** Where the dev server's Web UI decodes payloads (the API's `/codec`). */
-    uiCodecEndpoint?: string;
-  } = {},
+  { startDevServer = true } = {},
 ): Promise<TemporalHandle> {
   const { temporal } = config;
+  const codec = new AesGcmPayloadCodec(loadCodecKeys(temporal.codecKeys, config.dataDir, log));
+  const dataConverter: DataConverter = { payloadCodecs: [codec] };
   if (temporal.address || !startDevServer) {
     const address = temporal.address ?? `127.0.0.1:${temporal.devServer.port}`;
     const nativeConnection = await NativeConnection.connect({ address });
@@ -65,6 +64,8 @@ export async function openTemporal(
       client: clientOn(nativeConnection, temporal.namespace, dataConverter),
       nativeConnection,
       searchAttributes,
+      codec,
+      dataConverter,
       close: () => nativeConnection.close(),
     };
   }
@@ -89,7 +90,9 @@ export async function openTemporal(
       dbFilename: temporal.devServer.dbFile,
       extraArgs: [
         ...DEV_SERVER_ARGS,
-        ...(uiCodecEndpoint ? ['--ui-codec-endpoint', uiCodecEndpoint] : []),
+        // The Web UI decodes payloads with the API's codec endpoint.
+        '--ui-codec-endpoint',
+        `http://${config.api.host}:${config.api.port}/codec`,
       ],
     },
   });
@@ -102,6 +105,8 @@ export async function openTemporal(
     nativeConnection: env.nativeConnection,
     uiUrl: `http://127.0.0.1:${temporal.devServer.uiPort}`,
     searchAttributes,
+    codec,
+    dataConverter,
     close: () => env.teardown(),
   };
 }

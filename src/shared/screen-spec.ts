@@ -11,6 +11,36 @@ export interface ScreenedInput {
   spec?: TaskSpec;
 }
 
+/** What the verdicts on a set of texts come to; the texts are absent when blocked. */
+export type CombinedVerdict =
+  | { verdict: 'blocked'; reason: string }
+  | {
+      verdict: 'safe' | 'redacted';
+      reason: string;
+      /** The texts, each one redacted by its verdict replaced by its redacted text. */
+      texts: string[];
+    };
+
+/**
+ * Combines the verdicts on `texts` (one per text, in order; undefined for a text not screened):
+ * blocked if any is, safe if none is flagged, else redacted. The reason is the flagged verdicts'
+ * reasons, each once, joined by '; '.
+ */
+export function combineVerdicts(
+  texts: string[],
+  verdicts: (ReflexResponse | undefined)[],
+): CombinedVerdict {
+  const flagged = verdicts.filter((v): v is ReflexResponse => !!v && v.verdict !== 'safe');
+  const reason = [...new Set(flagged.map(screeningReason))].join('; ');
+  if (flagged.some((v) => v.verdict === 'blocked')) return { verdict: 'blocked', reason };
+  if (flagged.length === 0) return { verdict: 'safe', reason, texts };
+  const redacted = texts.map((text, i) => {
+    const v = verdicts[i];
+    return v?.verdict === 'redacted' ? v.redacted_text : text;
+  });
+  return { verdict: 'redacted', reason, texts: redacted };
+}
+
 /** Redacted context JSON; placeholders sit inside string values, so it still parses. */
 function parseContext(json: string): Record<string, unknown> {
   try {
@@ -36,14 +66,11 @@ export async function screenSpec(
   const answers = await screen(asked.map((i) => texts[i]!));
   const verdicts: (ReflexResponse | undefined)[] = texts.map(() => undefined);
   asked.forEach((i, n) => (verdicts[i] = answers[n]));
-  const flagged = verdicts.filter((v): v is ReflexResponse => !!v && v.verdict !== 'safe');
-  const reason = [...new Set(flagged.map(screeningReason))].join('; ');
-  if (flagged.some((v) => v.verdict === 'blocked')) return { verdict: 'blocked', reason };
-  if (flagged.length === 0) return { verdict: 'safe', reason, spec };
-  const redacted = texts.map((text, i) => {
-    const v = verdicts[i];
-    return v?.verdict === 'redacted' ? v.redacted_text : text;
-  });
+  const combined = combineVerdicts(texts, verdicts);
+  const { reason } = combined;
+  if (combined.verdict === 'blocked') return { verdict: 'blocked', reason };
+  if (combined.verdict === 'safe') return { verdict: 'safe', reason, spec };
+  const redacted = combined.texts;
   const n = spec.constraints.length;
   const m = spec.acceptance_criteria.length;
   return {

@@ -11,3 +11,8 @@ export function screeningReason(screened: ReflexResponse): string {
   if (types.length) parts.push(`PII (${types.join(', ')})`);
   return parts.join('; ') || 'unsafe content';
 }
+
+/** A blocked task's reason: what was screened and its categories, never the text. */
+export function blockedReason(what: string, categories: string): string {
+  return `Blocked by the Reflex Layer (${what}): ${categories}`;
+}

@@ -19,6 +19,19 @@ export const TASK_STATUSES = [
 /** A task's lifecycle state as stored in the projection. */
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/** Every state a plan step can be in. */
+export const STEP_STATES = [
+  'waiting',
+  'running',
+  'completed',
+  'failed',
+  'skipped',
+  'cancelled',
+] as const;
+
+/** A plan step's state, in the workflow's progress and in the projection. */
+export type StepState = (typeof STEP_STATES)[number];
+
 /** States from which a task never moves again. */
 export const TERMINAL_STATUSES: readonly TaskStatus[] = [
   'completed',

@@ -4,10 +4,10 @@ import type { ModelPrice } from '../shared/model-cost';
 import type { Grant } from '../shared/budget';
 import type { ArmName, PlanStep } from '../shared/plan';
 import type { TaskSpec } from '../shared/task';
-import type { TaskStatus } from '../shared/task-status';
+import type { StepState, TaskStatus } from '../shared/task-status';
 
 /** Where one step of a running task stands. */
-export type StepState = 'waiting' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+export type { StepState };
 
 /** What `TaskWorkflow` is started with. */
 export interface TaskWorkflowInput {

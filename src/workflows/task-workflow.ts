@@ -20,6 +20,7 @@ import type { createActivities } from '../activities';
 import { add, minus, UNKNOWN_MODEL_PRICE, worstCase, type ModelPrice } from '../shared/model-cost';
 import { isOutputRef } from '../shared/output-ref';
 import type { PlanResponse, PlanStep } from '../shared/plan';
+import { blockedReason } from '../shared/screening-reason';
 import { isTerminalStatus, type TaskStatus } from '../shared/task-status';
 import {
   BudgetLedger,
@@ -1011,7 +1012,7 @@ async function block(
   what: string,
   setStatus: SetStatus,
 ): Promise<TaskWorkflowResult> {
-  const reason = `Blocked by the Reflex Layer (${what}): ${categories}`;
+  const reason = blockedReason(what, categories);
   await setStatus('blocked', { blockedReason: reason });
   return { status: 'blocked', reason };
 }

@@ -4,20 +4,39 @@ import { callLlm } from '../common/call-llm';
 import { spotlight, type Spotlight } from '../common/spotlight';
 import type { ArmContext, ArmRequest } from './arm-handler';
 
+/** How inputs too long for a prompt are cut: to `maxChars` characters, then `marker`. */
+export interface InputCut {
+  maxChars: number;
+  marker: string;
+}
+
 /**
- * Renders a step, its goal and its inputs as the user message of an arm's LLM call. The inputs
- * (earlier steps' outputs: retrieved passages, fetched pages, model text) are untrusted: each is
- * marked as data with `spot`, whose rule goes into the system prompt.
+ * A step's inputs (earlier steps' outputs: retrieved passages, fetched pages, model text) as
+ * prompt text: each as text (JSON pretty-printed), cut if `cut` says so, and marked as data with
+ * `spot`, since they are untrusted; `spot`'s rule goes into the system prompt. '' when there are
+ * none.
  */
-export function describeStep(request: ArmRequest, spot: Spotlight): string {
-  const inputs = Object.entries(request.inputs)
-    .map(([id, value]) =>
-      spot.wrap(
-        `output of step ${id}`,
-        typeof value === 'string' ? value : JSON.stringify(value, null, 2),
-      ),
-    )
+export function renderInputs(
+  inputs: Record<string, unknown>,
+  spot: Spotlight,
+  cut?: InputCut,
+): string {
+  return Object.entries(inputs)
+    .map(([id, value]) => {
+      const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+      const shown =
+        cut && text.length > cut.maxChars ? `${text.slice(0, cut.maxChars)}${cut.marker}` : text;
+      return spot.wrap(`output of step ${id}`, shown);
+    })
     .join('\n\n');
+}
+
+/**
+ * Renders a step, its goal and its inputs (see {@link renderInputs}, cut as `cut` says) as the
+ * user message of an arm's LLM call.
+ */
+export function describeStep(request: ArmRequest, spot: Spotlight, cut?: InputCut): string {
+  const inputs = renderInputs(request.inputs, spot, cut);
   return [
     `Overall goal: ${request.goal}`,
     `Your step: ${request.step.action}`,
@@ -41,7 +60,7 @@ export async function llmStep(
   const spot = spotlight();
   const answer = await callLlm(llm, {
     messages: [
-      { role: 'system', content: `${systemPrompt}\n\n${spot.rule}` },
+      { role: 'system', content: spot.system(systemPrompt) },
       { role: 'user', content: describeStep(request, spot) },
     ],
     maxTokens: MAX_COMPLETION_TOKENS,

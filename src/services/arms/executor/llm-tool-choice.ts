@@ -5,7 +5,7 @@ import { callLlm } from '../../common/call-llm';
 import type { Llm } from '../../common/llm-client';
 import type { ArmContext, ArmRequest } from '../arm-handler';
 import { spotlight } from '../../common/spotlight';
-import { describeStep } from '../llm-step';
+import { describeStep, type InputCut } from '../llm-step';
 import { summariseToolResult, type ExecutorTools } from './executor-tools';
 import { toolCallSchema, type ToolCall } from './tool-call';
 
@@ -21,8 +21,8 @@ const MAX_ATTEMPTS = 2;
 /** Completion tokens of one pick at most, grant permitting. */
 const MAX_COMPLETION_TOKENS = 600;
 
-/** Characters of each input the model sees; a transform reads the full input, not this. */
-const INPUT_PREVIEW_CHARS = 4_000;
+/** How much of each input the model sees; a transform reads the full input, not this. */
+const INPUT_PREVIEW: InputCut = { maxChars: 4_000, marker: '…' };
 
 function systemPrompt(tools: ExecutorTools): string {
   const { http_allowlist: hosts } = tools.describe() as { http_allowlist: string[] };
@@ -39,18 +39,6 @@ function systemPrompt(tools: ExecutorTools): string {
     '- {"tool":"none","reason":"<why>"} when no tool can carry out the step.',
     'Take every value from the step and its inputs; never invent data.',
   ].join('\n');
-}
-
-function preview(inputs: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(inputs).map(([id, value]) => {
-      const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
-      return [
-        id,
-        text.length > INPUT_PREVIEW_CHARS ? `${text.slice(0, INPUT_PREVIEW_CHARS)}…` : text,
-      ];
-    }),
-  );
 }
 
 function parseChoice(
@@ -82,8 +70,8 @@ export async function runWithLlmChoice(
 ): Promise<ArmExecuteResponse> {
   const spot = spotlight();
   const messages: Parameters<typeof callLlm>[1]['messages'] = [
-    { role: 'system', content: `${systemPrompt(tools)}\n\n${spot.rule}` },
-    { role: 'user', content: describeStep({ ...request, inputs: preview(request.inputs) }, spot) },
+    { role: 'system', content: spot.system(systemPrompt(tools)) },
+    { role: 'user', content: describeStep(request, spot, INPUT_PREVIEW) },
   ];
   const usage = { tokens: 0, cost_usd: 0 };
   let problem = '';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { callLlm } from '../../common/call-llm';
 import type { Llm } from '../../common/llm-client';
-import { spotlight, type Spotlight } from '../../common/spotlight';
+import { spotlight } from '../../common/spotlight';
 import type { ArmContext, ArmRequest } from '../arm-handler';
+import { renderInputs, type InputCut } from '../llm-step';
 
 /** The model's verdict on one criterion. */
 export interface LlmVerdict {
@@ -10,8 +11,8 @@ export interface LlmVerdict {
   detail: string;
 }
 
-/** Characters of each input the model sees. */
-const INPUT_CHARS = 8_000;
+/** How much of each input the model sees. */
+const INPUT_CUT: InputCut = { maxChars: 8_000, marker: '\n[… cut]' };
 
 const SYSTEM_PROMPT = [
   'You are the judge arm of OctoLLM. Decide, from the inputs alone, whether each numbered',
@@ -34,19 +35,6 @@ const replySchema = z.object({
   ),
 });
 
-/** The inputs being judged, each marked as data (they may carry injected instructions). */
-function renderInputs(inputs: Record<string, unknown>, spot: Spotlight): string {
-  const entries = Object.entries(inputs);
-  if (entries.length === 0) return '(no inputs)';
-  return entries
-    .map(([id, value]) => {
-      const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
-      const cut = text.length > INPUT_CHARS ? `${text.slice(0, INPUT_CHARS)}\n[… cut]` : text;
-      return spot.wrap(`output of step ${id}`, cut);
-    })
-    .join('\n\n');
-}
-
 /**
  * One model call for every criterion the rules left open. Verdicts are read with zod; a
  * criterion the model skipped, or a reply that cannot be read, stays `unverified` (never a
@@ -63,12 +51,13 @@ export async function judgeWithLlm(
   const user = [
     `Overall goal: ${request.goal}`,
     `Step being judged: ${request.step.action}`,
-    `Inputs:\n${renderInputs(request.inputs, spot)}`,
+    // The inputs being judged, each marked as data (they may carry injected instructions).
+    `Inputs:\n${renderInputs(request.inputs, spot, INPUT_CUT) || '(no inputs)'}`,
     `Criteria:\n${criteria.map((c, i) => `${i + 1}. ${c}`).join('\n')}`,
   ].join('\n\n');
   const answer = await callLlm(llm, {
     messages: [
-      { role: 'system', content: `${SYSTEM_PROMPT}\n\n${spot.rule}` },
+      { role: 'system', content: spot.system(SYSTEM_PROMPT) },
       { role: 'user', content: user },
     ],
     // Room for a sentence of evidence per criterion.

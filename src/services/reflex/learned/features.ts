@@ -45,7 +45,7 @@ function fnv1a(text: string, seed: number): number {
 }
 
 /** Lower case, compatibility-folded, whitespace collapsed; long texts keep head and tail. */
-export function prepare(text: string, maxChars: number): string {
+function prepare(text: string, maxChars: number): string {
   let t = text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
   if (t.length > maxChars) {
     const half = Math.floor(maxChars / 2);

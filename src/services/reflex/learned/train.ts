@@ -27,13 +27,24 @@ export interface TrainOptions {
  * stays within `targetFpr` (never looked for on test data).
  */
 export function train(examples: Example[], options: TrainOptions): LinearModel {
-  return trainOnFeatures(
-    examples.map((e) => ({ features: featuresOf(e.text, options.features), label: e.label })),
-    options,
-  );
+  const rows = examples.map((e) => ({
+    features: featuresOf(e.text, options.features),
+    label: e.label,
+  }));
+  const model = trainOnFeatures(rows, options);
+  const benign = rows
+    .filter((r) => r.label === 0)
+    .map((r) => sigmoid(model.logit(r.features)))
+    .sort((a, b) => b - a);
+  const threshold = thresholdAt(benign, options.targetFpr, 0.99);
+  return new LinearModel(model.config, model.weights, model.bias, threshold);
 }
 
-/** {@link train} on features already extracted (cross-validation extracts them once). */
+/**
+ * The weights and bias {@link train} finds, on features already extracted (cross-validation
+ * extracts them once). No threshold chosen: see {@link train} / {@link outOfFoldThreshold}; the
+ * model carries 0.5 in its place.
+ */
 export function trainOnFeatures(
   examples: { features: Features; label: 0 | 1 }[],
   options: TrainOptions,
@@ -73,15 +84,16 @@ export function trainOnFeatures(
       bias -= (options.rate * grad) / Math.sqrt(biasG2);
     }
   }
-  const model = new LinearModel(options.features, w, bias, 0.5);
-  const benign = feats
-    .filter((_, i) => examples[i]!.label === 0)
-    .map((f) => sigmoid(model.logit(f)))
-    .sort((a, b) => b - a);
-  // The score of the benign row just past the allowed false positives, nudged above it.
-  const allowed = Math.floor(benign.length * options.targetFpr);
-  const threshold = Math.min(0.99, Math.max(0.5, (benign[allowed] ?? 0) + 1e-6));
-  return new LinearModel(options.features, w, bias, threshold);
+  return new LinearModel(options.features, w, bias, 0.5);
+}
+
+/**
+ * The lowest threshold whose benign false-positive rate stays within `targetFpr`: the score of
+ * the benign row just past the allowed false positives, nudged above it, kept within [0.5, cap].
+ */
+function thresholdAt(benignScoresDescending: number[], targetFpr: number, cap: number): number {
+  const allowed = Math.floor(benignScoresDescending.length * targetFpr);
+  return Math.min(cap, Math.max(0.5, (benignScoresDescending[allowed] ?? 0) + 1e-6));
 }
 
 /**
@@ -111,6 +123,5 @@ export function outOfFoldThreshold(
     }
   }
   benignScores.sort((a, b) => b - a);
-  const allowed = Math.floor(benignScores.length * options.targetFpr);
-  return Math.min(0.999, Math.max(0.5, (benignScores[allowed] ?? 0) + 1e-6));
+  return thresholdAt(benignScores, options.targetFpr, 0.999);
 }
