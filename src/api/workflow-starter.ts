@@ -5,7 +5,7 @@ import type { PrismaClient, Task } from '../generated/prisma/client';
 import { runPeriodically, type Periodic } from '../runtime/periodic';
 import { specOf } from './task-row';
 import { TEMPORAL_PRIORITY_KEY } from '../shared/task';
-import { SEARCH_ATTRIBUTES, type TaskWorkflowInput } from '../workflows/definitions';
+import { memoGoal, SEARCH_ATTRIBUTES, type TaskWorkflowInput } from '../workflows/definitions';
 // Type only: the API starts the workflow by name and never loads workflow code.
 import type { TaskWorkflow } from '../workflows/task-workflow';
 
@@ -73,7 +73,7 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
             {
               taskId: task.id,
               spec,
-              ...(task.inputScreened ? { inputScreened: true } : {}),
+              ...(task.inputScreened ? { inputScreened: true, goalInMemo: true } : {}),
               searchAttributes,
               armLimits,
               approvalAboveUsd,
@@ -84,6 +84,8 @@ export function createWorkflowStarter(deps: WorkflowStarterDeps) {
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           priority: { priorityKey: TEMPORAL_PRIORITY_KEY[spec.priority] },
+          // A screened task's goal is shown in the Web UI from the start.
+          ...(task.inputScreened ? { memo: { goal: memoGoal(spec.goal) } } : {}),
           ...(searchAttributes
             ? {
                 typedSearchAttributes: [

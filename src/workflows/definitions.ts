@@ -19,6 +19,11 @@ export interface TaskWorkflowInput {
    * run screens first.
    */
   inputScreened?: boolean;
+  /**
+   * The starter put the screened goal in the workflow's memo at start (shown in the Web UI), so
+   * the run does not upsert it (one visibility write less per task).
+   */
+  goalInMemo?: boolean;
   /** Steps that may run at once; the workflow's default is 4. */
   maxParallelSteps?: number;
   /** Per-arm step limits from the arm registry; defaults apply to arms not listed. */
@@ -37,6 +42,11 @@ export interface TaskWorkflowInput {
    * budget before it is made. Absent: the safe-side price of an unknown model.
    */
   llmPrice?: ModelPrice;
+}
+
+/** The task's goal as its workflow memo shows it in the Web UI (the screened goal, shortened). */
+export function memoGoal(goal: string): string {
+  return goal.slice(0, 200);
 }
 
 /** How a task ended, as the workflow returns it. Failures and cancellation throw instead. */

@@ -15,6 +15,7 @@ import {
   type ActivityOptions,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 // Types only: workflow code must not load activity implementations (they do I/O).
 import type { createActivities } from '../activities';
 import { add, minus, UNKNOWN_MODEL_PRICE, worstCase, type ModelPrice } from '../shared/model-cost';
@@ -37,6 +38,7 @@ import {
   DEFAULT_MAX_REPLANS,
   extendBudgetUpdate,
   MAX_BUDGET_EXTENSION,
+  memoGoal,
   pauseSignal,
   progressQuery,
   resumeSignal,
@@ -138,6 +140,15 @@ export const BUDGET_LEDGER_PATCH = 'budget-ledger';
  */
 export const REPLANNING_PATCH = 'replanning';
 
+/**
+ * Runs from this version on ask this one patch instead of each of the above: every patch a run
+ * asks records a marker and upserts `TemporalChangeVersion` (a visibility write on the server),
+ * five per task before it. Such a run has every feature above. Older histories have no marker
+ * for it and ask each patch as they did. Such runs also set `OctoArmCount` with the `running`
+ * status, in one upsert instead of two.
+ */
+export const ALL_FEATURES_PATCH = 'features-fast-path-to-replanning';
+
 /** The step activities with the arm's own timeout and attempts, when the registry sets them. */
 function stepActivitiesFor(limits: TaskWorkflowInput['armLimits'], arm: PlanStep['arm']) {
   const own = limits?.[arm];
@@ -173,6 +184,10 @@ interface TaskRun {
   approval?: ApprovalState;
   /** The budget ledger, for runs that have it (see {@link BUDGET_LEDGER_PATCH}). */
   budget?: LedgerState;
+  /** Whether the run has every patch's behaviour (see {@link ALL_FEATURES_PATCH}). */
+  allFeatures: boolean;
+  /** Search attributes to set with the next status upsert. */
+  pendingAttributes: SearchAttributeUpdatePair[];
   /**
    * Runs a phase of the task within its time budget. Runs with approval time each phase with
    * what is left of the budget; older runs are timed as a whole by the caller.
@@ -218,22 +233,28 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     usage: { tokens: 0, cost_usd: 0 },
   };
   setHandler(progressQuery, () => progress);
-  const fast = patched(FAST_PATH_PATCH);
+  const current = patched(ALL_FEATURES_PATCH);
+  const has = (patch: string) => current || patched(patch);
+  const fast = has(FAST_PATH_PATCH);
   const projection = fast ? localProjection : remoteProjection;
   let control: TaskRun['control'];
-  if (patched(PAUSE_RESUME_PATCH)) {
+  if (has(PAUSE_RESUME_PATCH)) {
     const state = { paused: false };
     setHandler(pauseSignal, () => void (state.paused = true));
     setHandler(resumeSignal, () => void (state.paused = false));
     control = state;
   }
 
-  const ordered = patched(ORDERED_WRITES_PATCH);
+  const ordered = has(ORDERED_WRITES_PATCH);
+  const pendingAttributes: SearchAttributeUpdatePair[] = [];
   let writes = 0;
   const setStatus: SetStatus = async (status, extra = {}) => {
     progress.status = status;
     if (input.searchAttributes) {
-      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: status }]);
+      upsertSearchAttributes([
+        ...pendingAttributes.splice(0),
+        { key: SEARCH_ATTRIBUTES.status, value: status },
+      ]);
     }
     // A task that ends early leaves no step waiting, in the projection as in `progress`.
     const ending =
@@ -257,7 +278,7 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
 
   const deadlineMs = spec.budget.max_time_seconds * 1000;
   let approval: ApprovalState | undefined;
-  if (patched(PLAN_APPROVAL_PATCH)) {
+  if (has(PLAN_APPROVAL_PATCH)) {
     const state: ApprovalState = { awaiting: false, waitedMs: 0 };
     setHandler(
       approvePlanUpdate,
@@ -272,7 +293,7 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   const startedMs = Date.now();
   // Declared before setStatus runs (it reads it); set only for runs that have the ledger.
   let budget: LedgerState | undefined;
-  if (approval && patched(BUDGET_LEDGER_PATCH)) {
+  if (approval && has(BUDGET_LEDGER_PATCH)) {
     const state: LedgerState = {
       ledger: new BudgetLedger({
         tokens: spec.budget.max_tokens,
@@ -325,6 +346,8 @@ export async function TaskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     approval,
     budget,
     timed,
+    allFeatures: current,
+    pendingAttributes,
   };
   try {
     return await (approval
@@ -389,7 +412,7 @@ async function screenAndPlan(run: TaskRun): Promise<Planned | { ended: TaskWorkf
     spec = screened.spec!;
   }
   // The goal goes into the memo (shown in the Web UI) only once it has been screened.
-  upsertMemo({ goal: spec.goal.slice(0, 200) });
+  if (!input.goalInMemo) upsertMemo({ goal: memoGoal(spec.goal) });
 
   let plan: PlanResponse;
   if (run.budget) {
@@ -408,8 +431,13 @@ async function screenAndPlan(run: TaskRun): Promise<Planned | { ended: TaskWorkf
   const planRecord = { steps: plan.steps, model: plan.model };
   if (!fast) await projection.recordPlan({ taskId, ...planRecord });
   if (input.searchAttributes) {
-    const arms = new Set(plan.steps.map((s) => s.arm)).size;
-    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.armCount, value: arms }]);
+    const arms = {
+      key: SEARCH_ATTRIBUTES.armCount,
+      value: new Set(plan.steps.map((s) => s.arm)).size,
+    };
+    // Set with the next status (see ALL_FEATURES_PATCH), or on its own as before it.
+    if (run.allFeatures) run.pendingAttributes.push(arms);
+    else upsertSearchAttributes([arms]);
   }
   log.info('plan ready', { taskId, steps: plan.steps.length, model: plan.model });
   return { spec, plan, planRecord };
@@ -483,7 +511,7 @@ async function runSteps(
     // Runs from before replanning (and their replays) end here as they always did: failed for
     // a failed step, completed whatever the judge said. The patch is asked only now, so runs
     // that never need a revision carry no marker for it.
-    if (!run.budget || !patched(REPLANNING_PATCH)) {
+    if (!run.budget || !(run.allFeatures || patched(REPLANNING_PATCH))) {
       if (outcome.failure) throw ApplicationFailure.nonRetryable(outcome.failure, 'StepFailed');
       break;
     }

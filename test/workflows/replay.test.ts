@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  ALL_FEATURES_PATCH,
   BUDGET_LEDGER_PATCH,
   FAST_PATH_PATCH,
   ORDERED_WRITES_PATCH,
@@ -42,6 +43,9 @@ test('there are recorded histories to replay', () => {
       // Screened by the API: no blocked run (a blocked task never gets one).
       ...['completed', 'paused', 'approved', 'rejected', 'budget-extended', 'replanned'].map(
         (c) => `task-${c}-api-screened.json`,
+      ),
+      ...['completed', 'paused', 'approved', 'rejected', 'budget-extended', 'replanned'].map(
+        (c) => `task-${c}-all-features.json`,
       ),
     ]),
   );
@@ -131,6 +135,41 @@ test('a run of a task the API screened starts with planning: no screening activi
   expect(input.inputScreened).toBe(true);
   // Runs screened by the workflow itself still replay their screening.
   expect(activitiesOf(load('task-completed-ledger-replanning.json'))[0]).toBe('screenTaskInput');
+});
+
+/** The search-attribute names of each upsert a history holds, in order. */
+function upsertsOf(history: RecordedHistory): string[][] {
+  return history.events.flatMap((e) => {
+    const a = e.upsertWorkflowSearchAttributesEventAttributes as
+      { searchAttributes: { indexedFields: Record<string, unknown> } } | undefined;
+    return a ? [Object.keys(a.searchAttributes.indexedFields).sort()] : [];
+  });
+}
+
+test('a run from the all-features version asks one patch, sets the arm count with its status and gets its memo at start', () => {
+  const history = load('task-completed-all-features.json');
+  expect(patchesOf(history)).toEqual([ALL_FEATURES_PATCH]);
+  expect(upsertsOf(history)).toEqual([
+    ['TemporalChangeVersion'],
+    ['OctoTaskStatus'],
+    ['OctoArmCount', 'OctoTaskStatus'],
+    ['OctoTaskStatus'],
+  ]);
+  const started = history.events[0]!.workflowExecutionStartedEventAttributes as {
+    memo: { fields: { goal: { data: string } } };
+  };
+  expect(Buffer.from(started.memo.fields.goal.data, 'base64').toString()).toMatch(/^"\w/);
+  const modified = history.events.filter(
+    (e) => e.eventType === 'EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED',
+  );
+  expect(modified).toEqual([]);
+  // Before it, a run asked five patches, each with its own upsert, and upserted its memo.
+  const before = load('task-completed-api-screened.json');
+  expect(patchesOf(before)).toHaveLength(5);
+  expect(upsertsOf(before)).toHaveLength(9);
+  // Its replanning needs no marker of its own.
+  expect(activitiesOf(load('task-replanned-all-features.json'))).toContain('replanTask');
+  expect(patchesOf(load('task-replanned-all-features.json'))).toEqual([ALL_FEATURES_PATCH]);
 });
 
 test('approved and rejected runs carry the approvePlan update and the plan-approval patch', () => {
