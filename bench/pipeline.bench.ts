@@ -278,11 +278,26 @@ function summary(stats: TaskRunStats, elapsedMs: number) {
     get_p95_ms: round(stats.get.pct(95)),
     gets: stats.get.values.length,
     wait_replies: stats.waits,
+    // The API's own time (Server-Timing), so a slow reply shows where it waited.
+    server_p95_ms: {
+      submit: phasesP95(stats.server.submit),
+      get: phasesP95(stats.server.get),
+    },
   };
+}
+
+function phasesP95(phases: Record<string, Samples>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(phases).map(([name, s]) => [name, round(s.pct(95))]));
 }
 
 function round(v: number | undefined): number | null {
   return v === undefined || !Number.isFinite(v) ? null : Number(v.toFixed(1));
+}
+
+function phases(p: Record<string, number | null>): string {
+  return Object.entries(p)
+    .map(([name, v]) => `${name} ${v === null ? '-' : ms(v)}`)
+    .join(', ');
 }
 
 function render(r: Record<string, unknown>): string {
@@ -297,6 +312,7 @@ function render(r: Record<string, unknown>): string {
     `(a) 1 client, ${s.completed} tasks: end-to-end P50 ${ms(s.e2e_p50_ms!)} P95 ${ms(s.e2e_p95_ms!)}; submit P50 ${ms(s.submit_p50_ms!)} P95 ${ms(s.submit_p95_ms!)}; GET P50 ${ms(s.get_p50_ms!)} P95 ${ms(s.get_p95_ms!)} (${s.gets} GETs, ${s.wait_replies} results?wait= replies); failures ${s.failures}`,
     `(m) ${m.tasks} tasks in flight: worker peak RSS ${m.worker_peak_rss_mib ?? m.note} MiB (before: ${m.worker_rss_before_mib ?? 'n/a'} MiB), ${m.completed} completed in ${m.seconds} s`,
     `(b) ${CLIENTS} clients, ${l.seconds} s: ${l.tasks_per_min} tasks/min, end-to-end P50 ${ms(l.e2e_p50_ms!)} P95 ${ms(l.e2e_p95_ms!)}; submit P95 ${ms(l.submit_p95_ms!)}; GET P95 ${ms(l.get_p95_ms!)} (${l.gets} GETs, ${l.wait_replies} results?wait= replies); failures ${l.failures}`,
+    `    inside the API, P95: submit ${phases(l.server_p95_ms.submit)}; GET ${phases(l.server_p95_ms.get)}`,
   ];
   if (c) {
     lines.push(

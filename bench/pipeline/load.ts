@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { parseServerTiming } from '../../src/api/server-timing';
 
 /** One JSON request's outcome. */
 export interface JsonReply {
@@ -90,6 +91,8 @@ export interface TaskRunStats {
   endToEnd: Samples;
   submit: Samples;
   get: Samples;
+  /** The API's own time per phase (its `Server-Timing` header), by request and phase. */
+  server: { submit: Record<string, Samples>; get: Record<string, Samples> };
   /** `GET /tasks/:id/results?wait=` replies, when the clients wait instead of polling. */
   waits: number;
   completed: number;
@@ -101,6 +104,7 @@ export function newStats(): TaskRunStats {
     endToEnd: new Samples(),
     submit: new Samples(),
     get: new Samples(),
+    server: { submit: {}, get: {} },
     waits: 0,
     completed: 0,
     failures: [],
@@ -141,6 +145,7 @@ export async function runOneTask(
     return undefined;
   }
   stats.submit.add(submitted.ms);
+  addServerTiming(stats.server.submit, submitted);
   const id = submitted.body.task_id as string | undefined;
   if (submitted.status !== 202 || !id) {
     stats.failures.push({ reason: `submit answered ${submitted.status}` });
@@ -160,7 +165,10 @@ export async function runOneTask(
       return id;
     }
     if (waiting) stats.waits++;
-    else stats.get.add(reply.ms);
+    else {
+      stats.get.add(reply.ms);
+      addServerTiming(stats.server.get, reply);
+    }
     if (reply.status !== 200) {
       stats.failures.push({ reason: `get answered ${reply.status}`, taskId: id });
       return id;
@@ -185,6 +193,14 @@ export async function runOneTask(
       });
       return id;
     }
+  }
+}
+
+/** Adds a reply's `Server-Timing` phases to `into`. */
+function addServerTiming(into: Record<string, Samples>, reply: JsonReply): void {
+  const header = reply.headers['server-timing'];
+  for (const [phase, ms] of Object.entries(parseServerTiming(String(header ?? '')))) {
+    (into[phase] ??= new Samples()).add(ms);
   }
 }
 

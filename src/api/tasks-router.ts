@@ -27,6 +27,7 @@ import { tenantOf } from './auth';
 import type { InputScreening } from './input-screening';
 import { blockedTaskRowFor, taskRowFor } from './task-row';
 import { streamTaskEvents, UNANNOUNCED_RECHECK_MS } from './task-events';
+import { ServerTiming } from './server-timing';
 import { listTasks, taskListQuerySchema } from './task-list';
 import { taskLinks, toResultView, toTaskView } from './task-view';
 import type { WorkflowStarter } from './workflow-starter';
@@ -180,13 +181,17 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     const tenant = tenantOf(res);
     const id = key === undefined ? randomUUID() : taskIdForIdempotencyKey(tenant.id, key);
     const idempotency = key === undefined ? undefined : { key, requestHash: hashSubmission(spec) };
+    const timing = new ServerTiming();
     // Screened before anything is written: the row holds only what screening let through
     // (redacted PII), and a blocked task no input text at all; it never gets a workflow.
-    const screened = await screenInput(id, spec);
+    const screened = await timing.time('screen', () => screenInput(id, spec));
     const row = screened.spec
       ? taskRowFor(id, tenant.id, screened.spec, idempotency)
       : blockedTaskRowFor(id, tenant.id, spec, screened.reason, idempotency);
-    const { count } = await prisma.task.createMany({ data: [row], skipDuplicates: true });
+    const { count } = await timing.time('db', () =>
+      prisma.task.createMany({ data: [row], skipDuplicates: true }),
+    );
+    res.set('Server-Timing', timing.header());
     if (count === 0) {
       // Only a derived id can already exist: this key was used before.
       const existing = await prisma.task.findUniqueOrThrow({
@@ -315,7 +320,9 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     if (known.size > 0 && wait > 0) {
       if (!(await hold(id, res, wait, changed))) return;
     } else {
-      view = await readTaskView(id, tenantId);
+      const timing = new ServerTiming();
+      view = await timing.time('db', () => readTaskView(id, tenantId));
+      res.set('Server-Timing', timing.header());
     }
     res.set('ETag', view.etag).type('application/json').send(view.body);
   });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { parseServerTiming } from '../../src/api/server-timing';
 import { taskViewSchema } from '../../src/api/view-schemas';
 import { startApiOnDatabase, useApiOnDatabase } from '../support/api-on-database';
 
@@ -22,6 +23,12 @@ test('a name is stored redacted: the row and the view hold the placeholder, neve
   expect(taskViewSchema.parse(view.body).goal).toBe(
     'Write a letter to [PERSON_1] about her contract',
   );
+  // Both replies say where their time went (Server-Timing, in ms).
+  const submitTiming = parseServerTiming(res.get('server-timing'));
+  expect(Object.keys(submitTiming)).toEqual(['screen', 'db', 'total']);
+  // Each figure is rounded to 0.1 ms.
+  expect(submitTiming.total).toBeGreaterThanOrEqual(submitTiming.screen! + submitTiming.db! - 0.2);
+  expect(Object.keys(parseServerTiming(view.get('server-timing')))).toEqual(['db', 'total']);
 });
 
 test('a blocked task stores no input text at all, only the categories, and gets no workflow', async () => {
