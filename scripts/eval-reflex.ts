@@ -12,8 +12,8 @@
  * and punctuation). Prints tables and writes JSON (default `.octollm/eval/reflex.json`).
  * Calls the detectors directly, without HTTP, so a full run takes seconds.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { detectInjection } from '../src/services/reflex/injection/detect-injection';
 import { normaliseForMatching } from '../src/services/reflex/normalise';
 import { detectPii } from '../src/services/reflex/pii/detect-pii';
@@ -263,6 +263,43 @@ function evalPii(path: string, showErrors: boolean) {
   };
 }
 
+/**
+ * False positives of the output direction on real documents no rule was written against: the
+ * READMEs of the installed packages (prose, code and tables, full of instructions to a human
+ * reader), the first 400 by path.
+ */
+function readmeFalsePositives() {
+  const files: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory() && depth < 2) walk(full, depth + 1);
+      else if (entry.isFile() && /^readme\.md$/i.test(entry.name)) files.push(full);
+    }
+  };
+  walk(resolve(REPO_ROOT, 'node_modules'), 0);
+  const chosen = files.sort().slice(0, 400);
+  const byRule = new Map<string, number>();
+  let flagged = 0;
+  for (const file of chosen) {
+    const text = readFileSync(file, 'utf8');
+    const result = detectInjection(text, normaliseForMatching(text), { direction: 'output' });
+    if (result.score < DEFAULT_POLICY.injectionThreshold) continue;
+    flagged++;
+    for (const rule of new Set(result.matches.map((m) => m.rule.replace(/@.*$/, '')))) {
+      byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
+    }
+  }
+  return {
+    documents: chosen.length,
+    flagged,
+    fpr: flagged / Math.max(1, chosen.length),
+    byRule: [...byRule].sort((a, b) => b[1] - a[1]),
+  };
+}
+
 // ---- report ----------------------------------------------------------------------------------
 
 const pct = (v: number | null) => (v === null ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
@@ -291,6 +328,16 @@ function main(): void {
     'Leave-one-source-out, output: injected instructions in e-mails, tables and code answers ' +
       '(benign: the same documents, clean)',
     losoOutput,
+  );
+  console.log(
+    'The output rules were written with these training attacks in view: their figures here are ' +
+      'in-sample. For false positives on documents of another kind, see the next line.',
+  );
+  const readmes = readmeFalsePositives();
+  console.log(
+    `Clean documents of another kind (${readmes.documents} package READMEs under node_modules), ` +
+      `output direction: rules flag ${readmes.flagged} (FPR ${readmes.fpr.toFixed(3)}); ` +
+      `by rule: ${readmes.byRule.map(([rule, n]) => `${rule} ${n}`).join(', ')}`,
   );
 
   console.log(
@@ -328,6 +375,7 @@ function main(): void {
         generated_at: new Date().toISOString(),
         data: args.data,
         leave_one_source_out: { input: losoInput, output: losoOutput },
+        output_readme_false_positives: readmes,
         injection,
         pii,
       },

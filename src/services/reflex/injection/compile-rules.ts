@@ -4,6 +4,7 @@ import type { InjectionRule, InjectionRuleSpec } from './injection-types';
 import { ENGLISH_RULES } from './patterns-en';
 import { GERMAN_RULES } from './patterns-de';
 import { INTERNATIONAL_RULES } from './patterns-intl';
+import { OUTPUT_RULES } from './patterns-output';
 
 /** Compiles rule specs through the skeleton's letter fold (`l` → `i`). */
 export function compileRules(specs: readonly InjectionRuleSpec[]): InjectionRule[] {
@@ -22,9 +23,13 @@ export function compileRules(specs: readonly InjectionRuleSpec[]): InjectionRule
   });
 }
 
-/** The built-in rule set: English, German and the short international override rules. */
+/**
+ * The built-in rule set: English, German and the short international override rules, and the
+ * output direction's rules for instructions inside data.
+ */
 export const DEFAULT_RULES: readonly InjectionRule[] = compileRules([
   ...ENGLISH_RULES,
   ...GERMAN_RULES,
   ...INTERNATIONAL_RULES,
+  ...OUTPUT_RULES,
 ]);

@@ -11,6 +11,7 @@ import type {
 import { RuleScanner, type Hit } from './rule-scan';
 import { hasAnchor, planScan } from './rule-windows';
 import { findShoutedInstructions } from './shouted-instructions';
+import { findStrayInstructions } from './stray-instructions';
 
 /** Options for injection detection. */
 export interface InjectionOptions {
@@ -44,6 +45,8 @@ export interface InjectionOptions {
 const WINDOW_RADIUS = 150;
 
 const SHOUTED_WEIGHT = 0.6;
+/** A request in a table that is not a row of it (output direction only). */
+const STRAY_REQUEST_WEIGHT = 0.6;
 const OBFUSCATION_WEIGHT = 0.5;
 const TRANSFORM_HINT = /rot-?13|caesar|revers|backwards|r[üu]ckw[äa]rts/i;
 
@@ -67,6 +70,10 @@ export function detectInjection(
       ...m,
       weight: options.direction === 'output' ? SHOUTED_WEIGHT * 0.5 : SHOUTED_WEIGHT,
     });
+  }
+
+  if (options.direction === 'output') {
+    for (const m of findStrayInstructions(raw)) hits.push({ ...m, weight: STRAY_REQUEST_WEIGHT });
   }
 
   for (const segment of decodeAll(raw, options.maxDecodeDepth ?? 2)) {

@@ -1,6 +1,8 @@
 /**
  * What an injection attempt tries to do. `obfuscation` is added when an attack was found only
  * after decoding (base64, hex, rot13, ...), since hiding an instruction is itself a signal.
+ * `embedded_instruction`: data screened as output (a step output, a retrieved document) holds
+ * an instruction addressed to the model that will read it.
  */
 export const INJECTION_CATEGORIES = [
   'instruction_override',
@@ -9,6 +11,7 @@ export const INJECTION_CATEGORIES = [
   'delimiter_injection',
   'command_injection',
   'obfuscation',
+  'embedded_instruction',
 ] as const;
 
 /** One injection category. */
@@ -23,7 +26,7 @@ export interface InjectionRuleSpec {
   weight: number;
   /**
    * Extra anchor words (plain lower case) for rules whose vocabulary holds none: deep inside a
-   * long text, a rule only runs in windows around its anchors. Each must be in anchors.ts.
+   * long text, a rule only runs in windows around its anchors (added to the anchor scan).
    */
   anchors?: string[];
   /** Regex source in plain lower case; `l` is folded into `i` when compiled. */
@@ -39,6 +42,8 @@ export interface InjectionRuleSpec {
    * or discuss roles; instructions aimed at the model are what matters there.
    */
   outputFactor?: number;
+  /** The one direction the rule applies to; both when absent. */
+  only?: 'input' | 'output';
 }
 
 /** A compiled rule. */

@@ -589,7 +589,9 @@ export const ENGLISH_RULES: InjectionRuleSpec[] = [
     id: 'en.extract.first-message',
     category: 'prompt_extraction',
     weight: 0.7,
-    source: `\\b(?:your|the) (?:very )?(?:first|initial|earliest|original|opening) (?:message|prompt|instructions?|words|lines?|sentences?)(?: (?:of|in) (?:this|our|the) (?:conversation|chat|session|context|prompt))?\\b`,
+    // "The first line" alone is ordinary prose ("the first line is treated as a comment"):
+    // lines, words and sentences count only as yours or as those of the conversation.
+    source: `\\b(?:your|the) (?:very )?(?:first|initial|earliest|original|opening) (?:message|prompt|instructions?)(?: (?:of|in) (?:this|our|the) (?:conversation|chat|session|context|prompt))?\\b|\\byour (?:very )?(?:first|initial|earliest|original|opening) (?:words|lines?|sentences?)\\b|\\bthe (?:very )?(?:first|initial|earliest|original|opening) (?:words|lines?|sentences?) (?:of|in) (?:this|our|the|your)(?: own)? (?:conversation|chat|session|context|prompt|instructions|response|answer|reply)\\b`,
     anchors: [
       'first message',
       'initial message',
@@ -829,7 +831,8 @@ export const ENGLISH_RULES: InjectionRuleSpec[] = [
     category: 'delimiter_injection',
     weight: 0.6,
     // Hidden HTML comments that talk to a model; "<!-- must update -->" is ordinary markup.
-    source: `<!--[^>]{0,300}?\\b(?:ignore|disregard|forget|assistant|ai|llm|language model|prompt|you must|you should|you are)\\b[^>]{0,300}?-->`,
+    // Tool directives ("<!-- prettier-ignore -->") are ordinary markup too.
+    source: `<!--[^>]{0,300}?(?<!-)\\b(?:ignore|disregard|forget|assistant|ai|llm|language model|prompt|you must|you should|you are)\\b[^>]{0,300}?-->`,
   },
   // ---- indirect injection addressed to the model (mostly in retrieved text) --------------
   {
