@@ -5,9 +5,15 @@ import {
   featuresOf,
   type Features,
 } from '../../src/services/reflex/learned/features';
-import { sigmoid } from '../../src/services/reflex/learned/linear-model';
 import {
-  outOfFoldThreshold,
+  combinedScore,
+  sigmoid,
+  type Combiner,
+  type LinearModel,
+} from '../../src/services/reflex/learned/linear-model';
+import {
+  fitCombiner,
+  outOfFoldLogits,
   trainOnFeatures,
   type TrainOptions,
 } from '../../src/services/reflex/learned/train';
@@ -21,7 +27,9 @@ export interface LosoRow {
   label: 0 | 1;
   source: string;
   features: Features;
-  /** Whether today's rules flag it (a baseline never trained on any of it). */
+  /** Today's rules' score (a baseline never trained on any of it). */
+  rulesScore: number;
+  /** Whether that score flags it. */
   rules: boolean;
 }
 
@@ -53,15 +61,19 @@ export function loadRows(
   options: TrainOptions,
 ): LosoRow[] {
   return files.flatMap((file) =>
-    readJsonl<{ text: string; label: 0 | 1; source: string }>(file).map((r) => ({
-      text: r.text,
-      label: r.label,
-      source: r.source,
-      features: featuresOf(r.text, options.features),
-      rules:
-        detectInjection(r.text, normaliseForMatching(r.text), { direction }).score >=
-        DEFAULT_POLICY.injectionThreshold,
-    })),
+    readJsonl<{ text: string; label: 0 | 1; source: string }>(file).map((r) => {
+      const rulesScore = detectInjection(r.text, normaliseForMatching(r.text), {
+        direction,
+      }).score;
+      return {
+        text: r.text,
+        label: r.label,
+        source: r.source,
+        features: featuresOf(r.text, options.features),
+        rulesScore,
+        rules: rulesScore >= DEFAULT_POLICY.injectionThreshold,
+      };
+    }),
   );
 }
 
@@ -76,6 +88,7 @@ export interface SourceScore {
   rows: number;
   model: Rates;
   rules: Rates;
+  combined: Rates;
 }
 
 /** The leave-one-source-out result. */
@@ -84,6 +97,8 @@ export interface LosoResult {
   model: Rates & { macroRecall: number };
   rules: Rates;
   either: Rates;
+  /** The rules' score and the model's logit combined (see `fitCombiner`): what the Reflex Layer runs. */
+  combined: Rates;
 }
 
 const rate = (hit: number, all: number) => (all ? hit / all : undefined);
@@ -96,57 +111,109 @@ const rate = (hit: number, all: number) => (all ? hit / all : undefined);
 export function leaveOneSourceOut(rows: LosoRow[], options: TrainOptions): LosoResult {
   const sources = [...new Set(rows.map((r) => r.source))].sort();
   const bySource: SourceScore[] = [];
-  let tp = 0;
-  let fn = 0;
-  let fp = 0;
-  let tn = 0;
-  let eitherTp = 0;
-  let eitherFp = 0;
+  const count = { tp: 0, fp: 0, eitherTp: 0, eitherFp: 0, combinedTp: 0, combinedFp: 0 };
   for (const source of sources) {
     const test = rows.filter((r) => r.source === source);
-    const training = rows.filter((r) => r.source !== source);
-    const model = trainOnFeatures(training, options);
-    const threshold = outOfFoldThreshold(
-      training.map((r) => ({ ...r, group: r.source })),
+    const { model, threshold, combiner } = trainWithout(
+      rows.filter((r) => r.source !== source),
       options,
     );
-    const flagged = test.map((r) => sigmoid(model.logit(r.features)) >= threshold);
-    const pos = test.filter((r) => r.label === 1);
-    const neg = test.filter((r) => r.label === 0);
-    const sTp = test.filter((r, i) => r.label === 1 && flagged[i]).length;
-    const sFp = test.filter((r, i) => r.label === 0 && flagged[i]).length;
-    tp += sTp;
-    fn += pos.length - sTp;
-    fp += sFp;
-    tn += neg.length - sFp;
-    eitherTp += test.filter((r, i) => r.label === 1 && (flagged[i] || r.rules)).length;
-    eitherFp += test.filter((r, i) => r.label === 0 && (flagged[i] || r.rules)).length;
+    const scored = test.map((r) => {
+      const logit = model.logit(r.features);
+      return {
+        label: r.label,
+        rules: r.rules,
+        model: sigmoid(logit) >= threshold,
+        combined: combinedScore(combiner, r.rulesScore, logit) >= 0.5,
+      };
+    });
+    const pos = scored.filter((r) => r.label === 1);
+    const neg = scored.filter((r) => r.label === 0);
+    const hits = (list: typeof scored, by: (r: (typeof scored)[number]) => boolean) =>
+      list.filter(by).length;
+    count.tp += hits(pos, (r) => r.model);
+    count.fp += hits(neg, (r) => r.model);
+    count.eitherTp += hits(pos, (r) => r.model || r.rules);
+    count.eitherFp += hits(neg, (r) => r.model || r.rules);
+    count.combinedTp += hits(pos, (r) => r.combined);
+    count.combinedFp += hits(neg, (r) => r.combined);
     bySource.push({
       source,
       rows: test.length,
-      model: { recall: rate(sTp, pos.length), fpr: rate(sFp, neg.length) },
+      model: {
+        recall: rate(
+          hits(pos, (r) => r.model),
+          pos.length,
+        ),
+        fpr: rate(
+          hits(neg, (r) => r.model),
+          neg.length,
+        ),
+      },
       rules: {
-        recall: rate(pos.filter((r) => r.rules).length, pos.length),
-        fpr: rate(neg.filter((r) => r.rules).length, neg.length),
+        recall: rate(
+          hits(pos, (r) => r.rules),
+          pos.length,
+        ),
+        fpr: rate(
+          hits(neg, (r) => r.rules),
+          neg.length,
+        ),
+      },
+      combined: {
+        recall: rate(
+          hits(pos, (r) => r.combined),
+          pos.length,
+        ),
+        fpr: rate(
+          hits(neg, (r) => r.combined),
+          neg.length,
+        ),
       },
     });
   }
   const recalls = bySource.flatMap((s) => (s.model.recall === undefined ? [] : [s.model.recall]));
-  const positives = rows.filter((r) => r.label === 1);
-  const negatives = rows.filter((r) => r.label === 0);
+  const positives = rows.filter((r) => r.label === 1).length;
+  const negatives = rows.length - positives;
   return {
     bySource,
     model: {
-      recall: rate(tp, tp + fn),
-      fpr: rate(fp, fp + tn),
+      recall: rate(count.tp, positives),
+      fpr: rate(count.fp, negatives),
       macroRecall: recalls.reduce((a, b) => a + b, 0) / Math.max(1, recalls.length),
     },
     rules: {
-      recall: rate(positives.filter((r) => r.rules).length, positives.length),
-      fpr: rate(negatives.filter((r) => r.rules).length, negatives.length),
+      recall: rate(rows.filter((r) => r.label === 1 && r.rules).length, positives),
+      fpr: rate(rows.filter((r) => r.label === 0 && r.rules).length, negatives),
     },
-    either: { recall: rate(eitherTp, positives.length), fpr: rate(eitherFp, negatives.length) },
+    either: { recall: rate(count.eitherTp, positives), fpr: rate(count.eitherFp, negatives) },
+    combined: { recall: rate(count.combinedTp, positives), fpr: rate(count.combinedFp, negatives) },
   };
+}
+
+/**
+ * What `npm run train:reflex` makes of some rows: the model trained on all of them, its own
+ * threshold and its combination with the rules, both chosen on out-of-fold scores (folds of
+ * sources), never on the rows being scored later.
+ */
+export function trainWithout(
+  training: LosoRow[],
+  options: TrainOptions,
+): { model: LinearModel; threshold: number; combiner: Combiner } {
+  const logits = outOfFoldLogits(
+    training.map((r) => ({ ...r, group: r.source })),
+    options,
+  );
+  const benign = training
+    .flatMap((r, i) => (r.label === 0 ? [sigmoid(logits[i]!)] : []))
+    .sort((a, b) => b - a);
+  const allowed = Math.floor(benign.length * options.targetFpr);
+  const threshold = Math.min(0.999, Math.max(0.5, (benign[allowed] ?? 0) + 1e-6));
+  const combiner = fitCombiner(
+    training.map((r, i) => ({ rules: r.rulesScore, logit: logits[i]!, label: r.label })),
+    options.targetFpr,
+  );
+  return { model: trainOnFeatures(training, options), threshold, combiner };
 }
 
 const num = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(3));
@@ -155,11 +222,11 @@ const num = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(3));
 export function printLoso(title: string, result: LosoResult): void {
   console.log(`\n${title}`);
   console.log(
-    `${'source'.padEnd(44)} ${'rows'.padStart(5)}  ${'model: recall'.padStart(13)} ${'FPR'.padStart(6)}  ${'rules: recall'.padStart(13)} ${'FPR'.padStart(6)}`,
+    `${'source'.padEnd(44)} ${'rows'.padStart(5)}  ${'model: recall'.padStart(13)} ${'FPR'.padStart(6)}  ${'rules: recall'.padStart(13)} ${'FPR'.padStart(6)}  ${'combined: recall'.padStart(16)} ${'FPR'.padStart(6)}`,
   );
   for (const s of result.bySource) {
     console.log(
-      `${s.source.slice(0, 44).padEnd(44)} ${String(s.rows).padStart(5)}  ${num(s.model.recall).padStart(13)} ${num(s.model.fpr).padStart(6)}  ${num(s.rules.recall).padStart(13)} ${num(s.rules.fpr).padStart(6)}`,
+      `${s.source.slice(0, 44).padEnd(44)} ${String(s.rows).padStart(5)}  ${num(s.model.recall).padStart(13)} ${num(s.model.fpr).padStart(6)}  ${num(s.rules.recall).padStart(13)} ${num(s.rules.fpr).padStart(6)}  ${num(s.combined.recall).padStart(16)} ${num(s.combined.fpr).padStart(6)}`,
     );
   }
   console.log(
@@ -169,5 +236,9 @@ export function printLoso(title: string, result: LosoResult): void {
   console.log(`rules: recall ${num(result.rules.recall)}, benign FPR ${num(result.rules.fpr)}`);
   console.log(
     `rules or model: recall ${num(result.either.recall)}, benign FPR ${num(result.either.fpr)}`,
+  );
+  console.log(
+    `combined score (what the Reflex Layer runs): recall ${num(result.combined.recall)}, ` +
+      `benign FPR ${num(result.combined.fpr)}`,
   );
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { detectInjection, type InjectionOptions } from './injection/detect-injection';
-import type { InjectionCategory } from './injection/injection-types';
+import type { InjectionCategory, InjectionResult } from './injection/injection-types';
+import { INPUT_DETECTOR, learnedScore, type LearnedDetector } from './learned/injection-model';
 import { normaliseForMatching } from './normalise';
 import { detectPii, type PiiOptions } from './pii/detect-pii';
 import type { PiiSpan } from './pii/pii-types';
@@ -22,6 +23,11 @@ export interface ScreenOptions {
   cache?: VerdictCache;
   pii?: PiiOptions;
   injection?: Omit<InjectionOptions, 'direction'>;
+  /**
+   * The learned detector combined with the rules for `direction: "input"` (default: the
+   * committed model); `null` screens with the rules alone.
+   */
+  learned?: LearnedDetector | null;
 }
 
 /** The outcome of screening one text; the HTTP response is this without `cached`. */
@@ -62,7 +68,10 @@ export function screen(
 
   const reasons: string[] = [];
   if (injectionAction !== 'allow') {
-    for (const c of detection.injection.categories) reasons.push(`injection:${c}`);
+    const categories = detection.injection.categories;
+    for (const c of categories.length > 0 ? categories : ['learned_detector']) {
+      reasons.push(`injection:${c}`);
+    }
   }
   const actedTypes = new Set<string>();
   const replacements: Replacement[] = [];
@@ -110,11 +119,26 @@ export function screen(
   };
 }
 
+/**
+ * The rules' result with the learned detector's combined score in place of theirs. A text no
+ * rule matched but the model flags gets the category `learned_detector`.
+ */
+function withLearned(
+  rules: InjectionResult,
+  text: string,
+  detector: LearnedDetector,
+): InjectionResult {
+  const score = Math.round(learnedScore(detector, text, rules.score) * 1000) / 1000;
+  const categories: InjectionCategory[] =
+    rules.categories.length === 0 && score >= 0.5 ? ['learned_detector'] : rules.categories;
+  return { ...rules, score, categories };
+}
+
 /** Runs the detectors, or serves their result from the cache. */
 export function detect(
   text: string,
   direction: Direction,
-  options: Pick<ScreenOptions, 'cache' | 'pii' | 'injection'> = {},
+  options: Pick<ScreenOptions, 'cache' | 'pii' | 'injection' | 'learned'> = {},
 ): { detection: Detection; cached: boolean } {
   const normalised = normaliseForMatching(text);
   const cache = options.cache;
@@ -122,9 +146,11 @@ export function detect(
   const rawHash = cache ? VerdictCache.rawHash(text) : '';
   const hit = cache?.get(key, rawHash);
   if (hit) return { detection: hit, cached: true };
+  const rules = detectInjection(text, normalised, { ...options.injection, direction });
+  const learned = options.learned === undefined ? INPUT_DETECTOR : options.learned;
   const detection: Detection = {
     pii: detectPii(text, options.pii),
-    injection: detectInjection(text, normalised, { ...options.injection, direction }),
+    injection: direction === 'input' && learned ? withLearned(rules, text, learned) : rules,
   };
   cache?.set(key, rawHash, detection);
   return { detection, cached: false };

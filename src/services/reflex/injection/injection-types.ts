@@ -2,7 +2,8 @@
  * What an injection attempt tries to do. `obfuscation` is added when an attack was found only
  * after decoding (base64, hex, rot13, ...), since hiding an instruction is itself a signal.
  * `embedded_instruction`: data screened as output (a step output, a retrieved document) holds
- * an instruction addressed to the model that will read it.
+ * an instruction addressed to the model that will read it. `learned_detector`: the learned
+ * model found an injection that no rule names.
  */
 export const INJECTION_CATEGORIES = [
   'instruction_override',
@@ -12,6 +13,7 @@ export const INJECTION_CATEGORIES = [
   'command_injection',
   'obfuscation',
   'embedded_instruction',
+  'learned_detector',
 ] as const;
 
 /** One injection category. */

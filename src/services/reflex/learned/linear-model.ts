@@ -7,12 +7,14 @@ import { featuresOf, type FeatureConfig, type Features } from './features';
  */
 export interface StoredModel {
   version: 1;
+  /** How the model's logit joins the rules' score (absent: the model is not combined). */
+  combiner?: Combiner;
   features: FeatureConfig;
   /** base64 of an Int8Array of 2^bits weights; weight = byte * scale. */
   weights: string;
   scale: number;
   bias: number;
-  /** Probability at or above which a text counts as an injection. */
+  /** Probability at or above which the model alone counts a text as an injection. */
   threshold: number;
   /** How it was trained: data, seed, epochs, sizes. */
   trained: Record<string, unknown>;
@@ -64,6 +66,22 @@ export class LinearModel {
   score(text: string): number {
     return sigmoid(this.logit(featuresOf(text, this.config)));
   }
+}
+
+/**
+ * How the rules' score and the model's logit make one injection score:
+ * `sigmoid(bias + rules * rulesScore + model * modelLogit)`. The bias is shifted so that 0.5 is
+ * the operating point chosen on out-of-fold training scores (see {@link fitCombiner}).
+ */
+export interface Combiner {
+  rules: number;
+  model: number;
+  bias: number;
+}
+
+/** The combined score of a text whose rules scored `rulesScore` and the model `modelLogit`. */
+export function combinedScore(c: Combiner, rulesScore: number, modelLogit: number): number {
+  return sigmoid(c.bias + c.rules * rulesScore + c.model * modelLogit);
 }
 
 export function sigmoid(z: number): number {

@@ -1,6 +1,6 @@
 import { featuresOf, type FeatureConfig, type Features } from './features';
 import { prng } from '../../../shared/prng';
-import { LinearModel, sigmoid } from './linear-model';
+import { combinedScore, LinearModel, sigmoid, type Combiner } from './linear-model';
 
 /** A labelled example. */
 export interface Example {
@@ -97,31 +97,107 @@ function thresholdAt(benignScoresDescending: number[], targetFpr: number, cap: n
 }
 
 /**
- * A threshold chosen honestly on training data: models trained on all but one group of the
- * training sources score that group (out of fold), and the threshold is the lowest at which the
- * out-of-fold benign false-positive rate stays within `options.targetFpr`. In-sample scores would
- * not do: a model separates its own training rows almost perfectly.
+ * Out-of-fold logits: the training sources are split into `folds` groups of sources, and each
+ * example is scored by a model trained on the other groups. In-sample scores would not do for
+ * choosing a threshold or a combination: a model separates its own training rows almost
+ * perfectly. With one source only, folds of rows stand in for folds of sources.
+ */
+export function outOfFoldLogits(
+  examples: { features: Features; label: 0 | 1; group: string }[],
+  options: TrainOptions,
+  folds = 4,
+): Float64Array {
+  const groups = [...new Set(examples.map((e) => e.group))].sort();
+  const foldOf = (e: (typeof examples)[number], i: number) =>
+    groups.length >= 2 ? groups.indexOf(e.group) % folds : i % folds;
+  const folded = examples.map((e, i) => ({ ...e, fold: foldOf(e, i) }));
+  const logits = new Float64Array(examples.length);
+  for (let fold = 0; fold < Math.min(folds, Math.max(groups.length, 2)); fold++) {
+    const model = trainOnFeatures(
+      folded.filter((e) => e.fold !== fold),
+      options,
+    );
+    folded.forEach((e, i) => {
+      if (e.fold === fold) logits[i] = model.logit(e.features);
+    });
+  }
+  return logits;
+}
+
+/**
+ * A threshold chosen honestly on training data: the lowest at which the out-of-fold benign
+ * false-positive rate stays within `options.targetFpr`.
  */
 export function outOfFoldThreshold(
   examples: { features: Features; label: 0 | 1; group: string }[],
   options: TrainOptions,
   folds = 4,
 ): number {
-  const groups = [...new Set(examples.map((e) => e.group))].sort();
-  // With one source only, folds of rows stand in for folds of sources.
-  const foldOf = (e: (typeof examples)[number], i: number) =>
-    groups.length >= 2 ? groups.indexOf(e.group) % folds : i % folds;
-  const folded = examples.map((e, i) => ({ ...e, fold: foldOf(e, i) }));
-  const benignScores: number[] = [];
-  for (let fold = 0; fold < Math.min(folds, Math.max(groups.length, 2)); fold++) {
-    const model = trainOnFeatures(
-      folded.filter((e) => e.fold !== fold),
-      options,
-    );
-    for (const e of folded) {
-      if (e.fold === fold && e.label === 0) benignScores.push(sigmoid(model.logit(e.features)));
+  const logits = outOfFoldLogits(examples, options, folds);
+  const benignScores = examples
+    .flatMap((e, i) => (e.label === 0 ? [sigmoid(logits[i]!)] : []))
+    .sort((a, b) => b - a);
+  return thresholdAt(benignScores, options.targetFpr, 0.999);
+}
+
+/**
+ * Fits the combination by logistic regression (Newton's method, classes weighted to balance,
+ * a little L2) on out-of-fold points, then shifts its bias so that a score of 0.5 is where the
+ * benign false-positive rate of those points stays within `targetFpr`.
+ */
+export function fitCombiner(
+  points: { rules: number; logit: number; label: 0 | 1 }[],
+  targetFpr: number,
+): Combiner {
+  const positives = points.filter((p) => p.label === 1).length;
+  const negatives = points.length - positives;
+  const weightOf = (label: number) =>
+    label === 1 ? points.length / (2 * positives) : points.length / (2 * negatives);
+  let w = [0, 0, 0]; // bias, rules, model
+  const l2 = 1e-3;
+  for (let iteration = 0; iteration < 50; iteration++) {
+    const g = [0, 0, 0];
+    const h = [
+      [l2, 0, 0],
+      [0, l2, 0],
+      [0, 0, l2],
+    ];
+    for (const p of points) {
+      const x = [1, p.rules, p.logit];
+      const q = sigmoid(w[0]! + w[1]! * x[1]! + w[2]! * x[2]!);
+      const c = weightOf(p.label);
+      for (let i = 0; i < 3; i++) {
+        g[i]! += c * (q - p.label) * x[i]!;
+        for (let j = 0; j < 3; j++) h[i]![j]! += c * q * (1 - q) * x[i]! * x[j]!;
+      }
+    }
+    for (let i = 0; i < 3; i++) g[i]! += l2 * w[i]!;
+    const step = solve3(h, g);
+    w = w.map((v, i) => v - step[i]!);
+    if (Math.max(...step.map(Math.abs)) < 1e-8) break;
+  }
+  const raw: Combiner = { bias: w[0]!, rules: w[1]!, model: w[2]! };
+  const benign = points
+    .filter((p) => p.label === 0)
+    .map((p) => combinedScore(raw, p.rules, p.logit))
+    .sort((a, b) => b - a);
+  const threshold = thresholdAt(benign, targetFpr, 0.999);
+  return { ...raw, bias: raw.bias - Math.log(threshold / (1 - threshold)) };
+}
+
+/** Solves a 3x3 linear system (Gaussian elimination with partial pivoting). */
+function solve3(a: number[][], b: number[]): number[] {
+  const m = a.map((row, i) => [...row, b[i]!]);
+  for (let col = 0; col < 3; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < 3; r++)
+      if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
+    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
+    for (let r = 0; r < 3; r++) {
+      if (r === col) continue;
+      const f = m[r]![col]! / m[col]![col]!;
+      for (let k = col; k < 4; k++) m[r]![k]! -= f * m[col]![k]!;
     }
   }
-  benignScores.sort((a, b) => b - a);
-  return thresholdAt(benignScores, options.targetFpr, 0.999);
+  return m.map((row, i) => row[3]! / row[i]!);
 }
