@@ -86,9 +86,11 @@ test('a submitted task runs to completed, with its steps and results in the proj
   expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.tenant)).toBe('local');
   // The memo (and every other payload) is stored encrypted: only a client with the codec reads it.
   const history = await handle.fetchHistory();
-  const stored = history.events!.flatMap((e) =>
-    Object.values(e.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields ?? {}),
-  );
+  // The starter sets it with the start (the goal was screened at submit).
+  const stored = history.events!.flatMap((e) => [
+    ...Object.values(e.workflowExecutionStartedEventAttributes?.memo?.fields ?? {}),
+    ...Object.values(e.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields ?? {}),
+  ]);
   expect(stored.length).toBeGreaterThan(0);
   for (const payload of stored) {
     expect(Buffer.from(payload.metadata!.encoding!).toString()).toBe('binary/encrypted');
