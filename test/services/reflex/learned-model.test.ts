@@ -1,6 +1,10 @@
 import { featuresOf } from '../../../src/services/reflex/learned/features';
 import INPUT_MODEL from '../../../src/services/reflex/learned/injection-input.model.json';
-import { INPUT_DETECTOR, loadDetector } from '../../../src/services/reflex/learned/injection-model';
+import {
+  INPUT_DETECTOR,
+  jsonWords,
+  loadDetector,
+} from '../../../src/services/reflex/learned/injection-model';
 import { LinearModel, type StoredModel } from '../../../src/services/reflex/learned/linear-model';
 import { screen } from '../../../src/services/reflex/screen';
 import { train, type TrainOptions } from '../../../src/services/reflex/learned/train';
@@ -88,6 +92,16 @@ describe('the committed input detector, combined with the rules', () => {
     ]) {
       expect(screen(task, 'input').verdict).toBe('safe');
     }
+  });
+
+  test('scores a JSON context on its keys and values, not its braces and quotes', () => {
+    expect(jsonWords('{"region":"EU","tags":["energy",2026],"owner":{"team":"ops"}}')).toBe(
+      'region\nEU\ntags\nenergy\n2026\nowner\nteam\nops',
+    );
+    expect(jsonWords('not json {')).toBeUndefined();
+    expect(screen('{"region":"EU","topic":"energy"}', 'input').verdict).toBe('safe');
+    const hidden = JSON.stringify({ note: suffixAttack });
+    expect(screen(hidden, 'input').verdict).toBe('blocked');
   });
 
   test('does not score outputs (the output direction runs its own rules)', () => {

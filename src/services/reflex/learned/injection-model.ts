@@ -24,15 +24,37 @@ export function loadDetector(model: StoredModel): LearnedDetector {
   return { model: LinearModel.fromStored(model), combiner: model.combiner };
 }
 
-/** The one injection score: the rules' score and the model's logit for `text`, combined. */
+/**
+ * The one injection score: the rules' score and the model's logit for `text`, combined. The
+ * model was trained on prompts, not on JSON syntax (braces and quotes alone pushed a task's
+ * `{"region":"EU"}` context over the threshold), so a JSON text is scored by the model on its
+ * keys and values, one per line; the rules still see it whole.
+ */
 export function learnedScore(detector: LearnedDetector, text: string, rulesScore: number): number {
-  return combinedScore(
-    detector.combiner,
-    rulesScore,
-    detector.model.logit(featuresFor(detector, text)),
-  );
+  const logit = detector.model.logit(featuresOf(jsonWords(text) ?? text, detector.model.config));
+  return combinedScore(detector.combiner, rulesScore, logit);
 }
 
-function featuresFor(detector: LearnedDetector, text: string) {
-  return featuresOf(text, detector.model.config);
+/** The keys and scalar values of a JSON object or array, one per line; undefined for other text. */
+export function jsonWords(text: string): string | undefined {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const words: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') {
+      for (const [key, inner] of Object.entries(v)) {
+        words.push(key);
+        walk(inner);
+      }
+    } else if (v !== null) words.push(String(v));
+  };
+  walk(value);
+  return words.join('\n');
 }
