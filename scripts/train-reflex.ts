@@ -6,14 +6,12 @@
  * Data: `../shared/eval/train/direct.jsonl` (direct injections, jailbreaks and benign prompts,
  * many sources) plus the development set `../shared/eval/injection-dev.jsonl`. First a
  * leave-one-source-out run (scripts/lib/reflex-loso.ts), beside today's rules. With `--write`,
- * the model trained on everything, with its combination with the rules' score (chosen on
- * out-of-fold scores), is written to src/services/reflex/learned/injection-input.model.json,
+ * the model trained on everything, its threshold chosen on out-of-fold scores, is written to src/services/reflex/learned/injection-input.model.json,
  * which the Reflex Layer loads for `direction: "input"`. Reproducible: the seed fixes the
  * shuffles, and nothing else is random.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LinearModel } from '../src/services/reflex/learned/linear-model';
 import {
   INPUT_FILES,
   leaveOneSourceOut,
@@ -45,24 +43,18 @@ function main() {
     leaveOneSourceOut(rows, TRAIN_OPTIONS),
   );
 
-  const { model, threshold, combiner } = trainWithout(rows, TRAIN_OPTIONS);
-  const final = new LinearModel(model.config, model.weights, model.bias, threshold);
+  const final = trainWithout(rows, TRAIN_OPTIONS);
   console.log(
-    `\nfinal model: threshold ${threshold.toFixed(3)} alone; combined with the rules: ` +
-      `${combiner.rules.toFixed(3)} x rules score + ${combiner.model.toFixed(3)} x model logit ` +
-      `${combiner.bias >= 0 ? '+' : '-'} ${Math.abs(combiner.bias).toFixed(3)} (both chosen on ` +
-      `out-of-fold scores for benign FPR ≤ ${TRAIN_OPTIONS.targetFpr} on the training sources)`,
+    `\nfinal model: threshold ${final.threshold.toFixed(3)} (out-of-fold benign FPR ≤ ` +
+      `${TRAIN_OPTIONS.targetFpr} on the training sources)`,
   );
   if (argv.includes('--write')) {
     const out = resolve(REPO_ROOT, 'src/services/reflex/learned/injection-input.model.json');
-    const stored = {
-      ...final.toStored({
-        data: INPUT_FILES,
-        rows: rows.length,
-        ...TRAIN_OPTIONS,
-      }),
-      combiner,
-    };
+    const stored = final.toStored({
+      data: INPUT_FILES,
+      rows: rows.length,
+      ...TRAIN_OPTIONS,
+    });
     writeFileSync(out, `${JSON.stringify(stored)}\n`);
     console.log(`wrote ${out} (${Math.round(stored.weights.length / 1024)} KB of weights)`);
   }

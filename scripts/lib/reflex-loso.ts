@@ -5,14 +5,8 @@ import {
   featuresOf,
   type Features,
 } from '../../src/services/reflex/learned/features';
+import { LinearModel, sigmoid } from '../../src/services/reflex/learned/linear-model';
 import {
-  combinedScore,
-  sigmoid,
-  type Combiner,
-  type LinearModel,
-} from '../../src/services/reflex/learned/linear-model';
-import {
-  fitCombiner,
   outOfFoldLogits,
   trainOnFeatures,
   type TrainOptions,
@@ -97,7 +91,7 @@ export interface LosoResult {
   model: Rates & { macroRecall: number };
   rules: Rates;
   either: Rates;
-  /** The rules' score and the model's logit combined (see `fitCombiner`): what the Reflex Layer runs. */
+  /** The larger of the rules' score and the model's centred score: what the Reflex Layer runs. */
   combined: Rates;
 }
 
@@ -114,17 +108,18 @@ export function leaveOneSourceOut(rows: LosoRow[], options: TrainOptions): LosoR
   const count = { tp: 0, fp: 0, eitherTp: 0, eitherFp: 0, combinedTp: 0, combinedFp: 0 };
   for (const source of sources) {
     const test = rows.filter((r) => r.source === source);
-    const { model, threshold, combiner } = trainWithout(
+    const model = trainWithout(
       rows.filter((r) => r.source !== source),
       options,
     );
     const scored = test.map((r) => {
-      const logit = model.logit(r.features);
+      const modelScore = model.centredScore(r.features);
       return {
         label: r.label,
         rules: r.rules,
-        model: sigmoid(logit) >= threshold,
-        combined: combinedScore(combiner, r.rulesScore, logit) >= 0.5,
+        model: modelScore >= 0.5,
+        // What the Reflex Layer runs (see learnedScore): the larger of the two scores.
+        combined: Math.max(r.rulesScore, modelScore) >= DEFAULT_POLICY.injectionThreshold,
       };
     });
     const pos = scored.filter((r) => r.label === 1);
@@ -192,14 +187,10 @@ export function leaveOneSourceOut(rows: LosoRow[], options: TrainOptions): LosoR
 }
 
 /**
- * What `npm run train:reflex` makes of some rows: the model trained on all of them, its own
- * threshold and its combination with the rules, both chosen on out-of-fold scores (folds of
- * sources), never on the rows being scored later.
+ * What `npm run train:reflex` makes of some rows: the model trained on all of them, with its
+ * threshold chosen on out-of-fold scores (folds of sources), never on the rows scored later.
  */
-export function trainWithout(
-  training: LosoRow[],
-  options: TrainOptions,
-): { model: LinearModel; threshold: number; combiner: Combiner } {
+export function trainWithout(training: LosoRow[], options: TrainOptions): LinearModel {
   const logits = outOfFoldLogits(
     training.map((r) => ({ ...r, group: r.source })),
     options,
@@ -209,11 +200,8 @@ export function trainWithout(
     .sort((a, b) => b - a);
   const allowed = Math.floor(benign.length * options.targetFpr);
   const threshold = Math.min(0.999, Math.max(0.5, (benign[allowed] ?? 0) + 1e-6));
-  const combiner = fitCombiner(
-    training.map((r, i) => ({ rules: r.rulesScore, logit: logits[i]!, label: r.label })),
-    options.targetFpr,
-  );
-  return { model: trainOnFeatures(training, options), threshold, combiner };
+  const model = trainOnFeatures(training, options);
+  return new LinearModel(model.config, model.weights, model.bias, threshold);
 }
 
 const num = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(3));
@@ -238,7 +226,7 @@ export function printLoso(title: string, result: LosoResult): void {
     `rules or model: recall ${num(result.either.recall)}, benign FPR ${num(result.either.fpr)}`,
   );
   console.log(
-    `combined score (what the Reflex Layer runs): recall ${num(result.combined.recall)}, ` +
+    `combined score, the larger of the two (what the Reflex Layer runs): recall ${num(result.combined.recall)}, ` +
       `benign FPR ${num(result.combined.fpr)}`,
   );
 }

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { detectInjection, type InjectionOptions } from './injection/detect-injection';
 import type { InjectionCategory, InjectionResult } from './injection/injection-types';
-import { INPUT_DETECTOR, learnedScore, type LearnedDetector } from './learned/injection-model';
+import { INPUT_MODEL, learnedScore } from './learned/injection-model';
+import type { LinearModel } from './learned/linear-model';
 import { normaliseForMatching } from './normalise';
 import { detectPii, type PiiOptions } from './pii/detect-pii';
 import type { PiiSpan } from './pii/pii-types';
@@ -24,10 +25,10 @@ export interface ScreenOptions {
   pii?: PiiOptions;
   injection?: Omit<InjectionOptions, 'direction'>;
   /**
-   * The learned detector combined with the rules for `direction: "input"` (default: the
-   * committed model); `null` screens with the rules alone.
+   * The learned model combined with the rules for `direction: "input"` (default: the committed
+   * model); `null` screens with the rules alone.
    */
-  learned?: LearnedDetector | null;
+  learned?: LinearModel | null;
 }
 
 /** The outcome of screening one text; the HTTP response is this without `cached`. */
@@ -123,12 +124,8 @@ export function screen(
  * The rules' result with the learned detector's combined score in place of theirs. A text no
  * rule matched but the model flags gets the category `learned_detector`.
  */
-function withLearned(
-  rules: InjectionResult,
-  text: string,
-  detector: LearnedDetector,
-): InjectionResult {
-  const score = Math.round(learnedScore(detector, text, rules.score) * 1000) / 1000;
+function withLearned(rules: InjectionResult, text: string, model: LinearModel): InjectionResult {
+  const score = Math.round(learnedScore(model, text, rules.score) * 1000) / 1000;
   const categories: InjectionCategory[] =
     rules.categories.length === 0 && score >= 0.5 ? ['learned_detector'] : rules.categories;
   return { ...rules, score, categories };
@@ -147,7 +144,7 @@ export function detect(
   const hit = cache?.get(key, rawHash);
   if (hit) return { detection: hit, cached: true };
   const rules = detectInjection(text, normalised, { ...options.injection, direction });
-  const learned = options.learned === undefined ? INPUT_DETECTOR : options.learned;
+  const learned = options.learned === undefined ? INPUT_MODEL : options.learned;
   const detection: Detection = {
     pii: detectPii(text, options.pii),
     injection: direction === 'input' && learned ? withLearned(rules, text, learned) : rules,

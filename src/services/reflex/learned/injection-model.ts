@@ -1,38 +1,27 @@
 import stored from './injection-input.model.json';
 import { featuresOf } from './features';
-import { combinedScore, LinearModel, type Combiner, type StoredModel } from './linear-model';
-
-/** The learned detector as the Reflex Layer runs it: a model and its combination with the rules. */
-export interface LearnedDetector {
-  model: LinearModel;
-  combiner: Combiner;
-}
+import { LinearModel, type StoredModel } from './linear-model';
 
 /**
  * The input-direction detector `npm run train:reflex -- --write` made (see the Reflex README):
- * hashed words and word pairs, logistic regression, combined with the rules' score.
+ * hashed words and word pairs, logistic regression, its threshold chosen on out-of-fold scores.
  */
-export const INPUT_DETECTOR: LearnedDetector = loadDetector(stored as StoredModel);
-
-/** Loads a stored model; it must carry its combination with the rules. */
-export function loadDetector(model: StoredModel): LearnedDetector {
-  if (!model.combiner) {
-    throw new Error(
-      'the stored injection model has no combiner: run npm run train:reflex -- --write',
-    );
-  }
-  return { model: LinearModel.fromStored(model), combiner: model.combiner };
-}
+export const INPUT_MODEL: LinearModel = LinearModel.fromStored(stored as StoredModel);
 
 /**
- * The one injection score: the rules' score and the model's logit for `text`, combined. The
- * model was trained on prompts, not on JSON syntax (braces and quotes alone pushed a task's
+ * The one injection score: the larger of the rules' score and the model's score centred on its
+ * own threshold, so a text is flagged when either flags it. (A logistic combination of the two
+ * scored the same across sources left out, 0.578 against 0.571 recall, but lifted the rules'
+ * deliberately weak hits, such as "pretend you are a tour guide", over the threshold.)
+ * The model was trained on prompts, not on JSON syntax (braces and quotes alone pushed a task's
  * `{"region":"EU"}` context over the threshold), so a JSON text is scored by the model on its
  * keys and values, one per line; the rules still see it whole.
  */
-export function learnedScore(detector: LearnedDetector, text: string, rulesScore: number): number {
-  const logit = detector.model.logit(featuresOf(jsonWords(text) ?? text, detector.model.config));
-  return combinedScore(detector.combiner, rulesScore, logit);
+export function learnedScore(model: LinearModel, text: string, rulesScore: number): number {
+  return Math.max(
+    rulesScore,
+    model.centredScore(featuresOf(jsonWords(text) ?? text, model.config)),
+  );
 }
 
 /** The keys and scalar values of a JSON object or array, one per line; undefined for other text. */

@@ -7,8 +7,6 @@ import { featuresOf, type FeatureConfig, type Features } from './features';
  */
 export interface StoredModel {
   version: 1;
-  /** How the model's logit joins the rules' score (absent: the model is not combined). */
-  combiner?: Combiner;
   features: FeatureConfig;
   /** base64 of an Int8Array of 2^bits weights; weight = byte * scale. */
   weights: string;
@@ -66,22 +64,14 @@ export class LinearModel {
   score(text: string): number {
     return sigmoid(this.logit(featuresOf(text, this.config)));
   }
-}
 
-/**
- * How the rules' score and the model's logit make one injection score:
- * `sigmoid(bias + rules * rulesScore + model * modelLogit)`. The bias is shifted so that 0.5 is
- * the operating point chosen on out-of-fold training scores (see {@link fitCombiner}).
- */
-export interface Combiner {
-  rules: number;
-  model: number;
-  bias: number;
-}
-
-/** The combined score of a text whose rules scored `rulesScore` and the model `modelLogit`. */
-export function combinedScore(c: Combiner, rulesScore: number, modelLogit: number): number {
-  return sigmoid(c.bias + c.rules * rulesScore + c.model * modelLogit);
+  /**
+   * The score shifted so that 0.5 is the model's own threshold (chosen on out-of-fold training
+   * scores): comparable with the rules' score, whose threshold is 0.5 too.
+   */
+  centredScore(f: Features): number {
+    return sigmoid(this.logit(f) - Math.log(this.threshold / (1 - this.threshold)));
+  }
 }
 
 export function sigmoid(z: number): number {

@@ -1,6 +1,6 @@
 import { featuresOf, type FeatureConfig, type Features } from './features';
 import { prng } from '../../../shared/prng';
-import { combinedScore, LinearModel, sigmoid, type Combiner } from './linear-model';
+import { LinearModel, sigmoid } from './linear-model';
 
 /** A labelled example. */
 export interface Example {
@@ -138,66 +138,4 @@ export function outOfFoldThreshold(
     .flatMap((e, i) => (e.label === 0 ? [sigmoid(logits[i]!)] : []))
     .sort((a, b) => b - a);
   return thresholdAt(benignScores, options.targetFpr, 0.999);
-}
-
-/**
- * Fits the combination by logistic regression (Newton's method, classes weighted to balance,
- * a little L2) on out-of-fold points, then shifts its bias so that a score of 0.5 is where the
- * benign false-positive rate of those points stays within `targetFpr`.
- */
-export function fitCombiner(
-  points: { rules: number; logit: number; label: 0 | 1 }[],
-  targetFpr: number,
-): Combiner {
-  const positives = points.filter((p) => p.label === 1).length;
-  const negatives = points.length - positives;
-  const weightOf = (label: number) =>
-    label === 1 ? points.length / (2 * positives) : points.length / (2 * negatives);
-  let w = [0, 0, 0]; // bias, rules, model
-  const l2 = 1e-3;
-  for (let iteration = 0; iteration < 50; iteration++) {
-    const g = [0, 0, 0];
-    const h = [
-      [l2, 0, 0],
-      [0, l2, 0],
-      [0, 0, l2],
-    ];
-    for (const p of points) {
-      const x = [1, p.rules, p.logit];
-      const q = sigmoid(w[0]! + w[1]! * x[1]! + w[2]! * x[2]!);
-      const c = weightOf(p.label);
-      for (let i = 0; i < 3; i++) {
-        g[i]! += c * (q - p.label) * x[i]!;
-        for (let j = 0; j < 3; j++) h[i]![j]! += c * q * (1 - q) * x[i]! * x[j]!;
-      }
-    }
-    for (let i = 0; i < 3; i++) g[i]! += l2 * w[i]!;
-    const step = solve3(h, g);
-    w = w.map((v, i) => v - step[i]!);
-    if (Math.max(...step.map(Math.abs)) < 1e-8) break;
-  }
-  const raw: Combiner = { bias: w[0]!, rules: w[1]!, model: w[2]! };
-  const benign = points
-    .filter((p) => p.label === 0)
-    .map((p) => combinedScore(raw, p.rules, p.logit))
-    .sort((a, b) => b - a);
-  const threshold = thresholdAt(benign, targetFpr, 0.999);
-  return { ...raw, bias: raw.bias - Math.log(threshold / (1 - threshold)) };
-}
-
-/** Solves a 3x3 linear system (Gaussian elimination with partial pivoting). */
-function solve3(a: number[][], b: number[]): number[] {
-  const m = a.map((row, i) => [...row, b[i]!]);
-  for (let col = 0; col < 3; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < 3; r++)
-      if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
-    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
-    for (let r = 0; r < 3; r++) {
-      if (r === col) continue;
-      const f = m[r]![col]! / m[col]![col]!;
-      for (let k = col; k < 4; k++) m[r]![k]! -= f * m[col]![k]!;
-    }
-  }
-  return m.map((row, i) => row[3]! / row[i]!);
 }
