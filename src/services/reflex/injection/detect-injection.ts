@@ -61,7 +61,7 @@ export function detectInjection(
   normalised: NormalisedText,
   options: InjectionOptions,
 ): InjectionResult {
-  const rules = options.rules ?? DEFAULT_RULES;
+  const rules = rulesFor(options.rules ?? DEFAULT_RULES, options.direction);
   const hits: Hit[] = [];
   scanRules(normalised, rules, options, (h) => hits.push(h));
 
@@ -103,6 +103,30 @@ export function detectInjection(
     );
   }
   return summarise(hits);
+}
+
+const BY_DIRECTION = new WeakMap<
+  readonly InjectionRule[],
+  Record<'input' | 'output', readonly InjectionRule[]>
+>();
+
+/**
+ * The rules that apply to a direction (see `InjectionRuleSpec.only`), computed once per rule
+ * set: the anchor scan and the windows are then planned for those rules alone.
+ */
+function rulesFor(
+  rules: readonly InjectionRule[],
+  direction: 'input' | 'output',
+): readonly InjectionRule[] {
+  let split = BY_DIRECTION.get(rules);
+  if (!split) {
+    split = {
+      input: rules.filter((r) => r.only !== 'output'),
+      output: rules.filter((r) => r.only !== 'input'),
+    };
+    BY_DIRECTION.set(rules, split);
+  }
+  return split[direction];
 }
 
 /** Runs the rules: everywhere (exhaustive) or where their anchors are (see rule-windows.ts). */
