@@ -90,7 +90,6 @@ export interface LosoResult {
   bySource: SourceScore[];
   model: Rates & { macroRecall: number };
   rules: Rates;
-  either: Rates;
   /** The larger of the rules' score and the model's centred score: what the Reflex Layer runs. */
   combined: Rates;
 }
@@ -105,14 +104,14 @@ const rate = (hit: number, all: number) => (all ? hit / all : undefined);
 export function leaveOneSourceOut(rows: LosoRow[], options: TrainOptions): LosoResult {
   const sources = [...new Set(rows.map((r) => r.source))].sort();
   const bySource: SourceScore[] = [];
-  const count = { tp: 0, fp: 0, eitherTp: 0, eitherFp: 0, combinedTp: 0, combinedFp: 0 };
+  const all: Scored[] = [];
   for (const source of sources) {
     const test = rows.filter((r) => r.source === source);
     const model = trainWithout(
       rows.filter((r) => r.source !== source),
       options,
     );
-    const scored = test.map((r) => {
+    const scored = test.map((r): Scored => {
       const modelScore = model.centredScore(r.features);
       return {
         label: r.label,
@@ -122,67 +121,42 @@ export function leaveOneSourceOut(rows: LosoRow[], options: TrainOptions): LosoR
         combined: Math.max(r.rulesScore, modelScore) >= DEFAULT_POLICY.injectionThreshold,
       };
     });
-    const pos = scored.filter((r) => r.label === 1);
-    const neg = scored.filter((r) => r.label === 0);
-    const hits = (list: typeof scored, by: (r: (typeof scored)[number]) => boolean) =>
-      list.filter(by).length;
-    count.tp += hits(pos, (r) => r.model);
-    count.fp += hits(neg, (r) => r.model);
-    count.eitherTp += hits(pos, (r) => r.model || r.rules);
-    count.eitherFp += hits(neg, (r) => r.model || r.rules);
-    count.combinedTp += hits(pos, (r) => r.combined);
-    count.combinedFp += hits(neg, (r) => r.combined);
+    all.push(...scored);
     bySource.push({
       source,
       rows: test.length,
-      model: {
-        recall: rate(
-          hits(pos, (r) => r.model),
-          pos.length,
-        ),
-        fpr: rate(
-          hits(neg, (r) => r.model),
-          neg.length,
-        ),
-      },
-      rules: {
-        recall: rate(
-          hits(pos, (r) => r.rules),
-          pos.length,
-        ),
-        fpr: rate(
-          hits(neg, (r) => r.rules),
-          neg.length,
-        ),
-      },
-      combined: {
-        recall: rate(
-          hits(pos, (r) => r.combined),
-          pos.length,
-        ),
-        fpr: rate(
-          hits(neg, (r) => r.combined),
-          neg.length,
-        ),
-      },
+      model: ratesOf(scored, (r) => r.model),
+      rules: ratesOf(scored, (r) => r.rules),
+      combined: ratesOf(scored, (r) => r.combined),
     });
   }
   const recalls = bySource.flatMap((s) => (s.model.recall === undefined ? [] : [s.model.recall]));
-  const positives = rows.filter((r) => r.label === 1).length;
-  const negatives = rows.length - positives;
   return {
     bySource,
     model: {
-      recall: rate(count.tp, positives),
-      fpr: rate(count.fp, negatives),
+      ...ratesOf(all, (r) => r.model),
       macroRecall: recalls.reduce((a, b) => a + b, 0) / Math.max(1, recalls.length),
     },
-    rules: {
-      recall: rate(rows.filter((r) => r.label === 1 && r.rules).length, positives),
-      fpr: rate(rows.filter((r) => r.label === 0 && r.rules).length, negatives),
-    },
-    either: { recall: rate(count.eitherTp, positives), fpr: rate(count.eitherFp, negatives) },
-    combined: { recall: rate(count.combinedTp, positives), fpr: rate(count.combinedFp, negatives) },
+    rules: ratesOf(all, (r) => r.rules),
+    combined: ratesOf(all, (r) => r.combined),
+  };
+}
+
+/** One scored row: its label and what each detector said. */
+interface Scored {
+  label: 0 | 1;
+  rules: boolean;
+  model: boolean;
+  combined: boolean;
+}
+
+/** Recall over the injections and false-positive rate over the benign rows, for one detector. */
+function ratesOf(rows: Scored[], flagged: (r: Scored) => boolean): Rates {
+  const pos = rows.filter((r) => r.label === 1);
+  const neg = rows.filter((r) => r.label === 0);
+  return {
+    recall: rate(pos.filter(flagged).length, pos.length),
+    fpr: rate(neg.filter(flagged).length, neg.length),
   };
 }
 
@@ -223,10 +197,7 @@ export function printLoso(title: string, result: LosoResult): void {
   );
   console.log(`rules: recall ${num(result.rules.recall)}, benign FPR ${num(result.rules.fpr)}`);
   console.log(
-    `rules or model: recall ${num(result.either.recall)}, benign FPR ${num(result.either.fpr)}`,
-  );
-  console.log(
-    `combined score, the larger of the two (what the Reflex Layer runs): recall ${num(result.combined.recall)}, ` +
+    `rules or model, the larger score (what the Reflex Layer runs): recall ${num(result.combined.recall)}, ` +
       `benign FPR ${num(result.combined.fpr)}`,
   );
 }
