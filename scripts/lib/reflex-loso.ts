@@ -197,7 +197,7 @@ export function printLoso(title: string, result: LosoResult): void {
   );
   console.log(`rules: recall ${num(result.rules.recall)}, benign FPR ${num(result.rules.fpr)}`);
   console.log(
-    `rules or model, the larger score (what the Reflex Layer runs): recall ${num(result.combined.recall)}, ` +
+    `rules or model, the larger score (what the Reflex Layer runs for input; outputs get the rules alone): recall ${num(result.combined.recall)}, ` +
       `benign FPR ${num(result.combined.fpr)}`,
   );
 }
