@@ -121,10 +121,12 @@ async function main(): Promise<void> {
 
     say(`(b) ${CLIENTS} clients for ${DURATION_MS / 1000} s`);
     const load = newStats();
+    // prom-client resets its event-loop histogram at each scrape: this one starts the window.
+    await eventLoopDelay(stack.apiUrl);
     const loadMs = await closedLoop(CLIENTS, DURATION_MS, () =>
       runOneTask(api, TASK, FOLLOW, load),
     );
-    report.load = summary(load, loadMs);
+    report.load = { ...summary(load, loadMs), api_event_loop: await eventLoopDelay(stack.apiUrl) };
 
     if (!opts['skip-baseline']) {
       say(`(c) bare-Temporal baseline: ${CLIENTS} clients for ${DURATION_MS / 1000} s`);
@@ -141,6 +143,22 @@ async function main(): Promise<void> {
   fs.writeFileSync(file, JSON.stringify(report, null, 2));
   console.log(render(report));
   say(`figures written to ${file}`);
+}
+
+/**
+ * The API process's event-loop delay since the last scrape (prom-client's default metrics,
+ * `GET /metrics`): how long a ready reply waited for the process to get to it.
+ */
+async function eventLoopDelay(apiUrl: string): Promise<Record<string, number | null>> {
+  const text = await fetch(`${apiUrl}/metrics`).then(
+    (r) => r.text(),
+    () => '',
+  );
+  const read = (name: string) => {
+    const value = new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1];
+    return value === undefined ? null : round(Number(value) * 1000);
+  };
+  return { p50_ms: read('p50'), p99_ms: read('p99'), max_ms: read('max') };
 }
 
 /** The shape of a real task's remote activities, from its Temporal history. */
@@ -302,7 +320,11 @@ function phases(p: Record<string, number | null>): string {
 
 function render(r: Record<string, unknown>): string {
   const s = r.single as ReturnType<typeof summary>;
-  const l = r.load as ReturnType<typeof summary> & { tasks_per_min: number; seconds: number };
+  const l = r.load as ReturnType<typeof summary> & {
+    tasks_per_min: number;
+    seconds: number;
+    api_event_loop: Record<string, number | null>;
+  };
   const m = r.memory as Record<string, number | string>;
   const c = r.baseline as Record<string, number> | undefined;
   const shape = r.task_shape as { remote: number; local: number; events: number };
@@ -312,7 +334,7 @@ function render(r: Record<string, unknown>): string {
     `(a) 1 client, ${s.completed} tasks: end-to-end P50 ${ms(s.e2e_p50_ms!)} P95 ${ms(s.e2e_p95_ms!)}; submit P50 ${ms(s.submit_p50_ms!)} P95 ${ms(s.submit_p95_ms!)}; GET P50 ${ms(s.get_p50_ms!)} P95 ${ms(s.get_p95_ms!)} (${s.gets} GETs, ${s.wait_replies} results?wait= replies); failures ${s.failures}`,
     `(m) ${m.tasks} tasks in flight: worker peak RSS ${m.worker_peak_rss_mib ?? m.note} MiB (before: ${m.worker_rss_before_mib ?? 'n/a'} MiB), ${m.completed} completed in ${m.seconds} s`,
     `(b) ${CLIENTS} clients, ${l.seconds} s: ${l.tasks_per_min} tasks/min, end-to-end P50 ${ms(l.e2e_p50_ms!)} P95 ${ms(l.e2e_p95_ms!)}; submit P95 ${ms(l.submit_p95_ms!)}; GET P95 ${ms(l.get_p95_ms!)} (${l.gets} GETs, ${l.wait_replies} results?wait= replies); failures ${l.failures}`,
-    `    inside the API, P95: submit ${phases(l.server_p95_ms.submit)}; GET ${phases(l.server_p95_ms.get)}`,
+    `    inside the API, P95: submit ${phases(l.server_p95_ms.submit)}; GET ${phases(l.server_p95_ms.get)}; API event-loop delay P50 ${l.api_event_loop.p50_ms} ms, P99 ${l.api_event_loop.p99_ms} ms, max ${l.api_event_loop.max_ms} ms`,
   ];
   if (c) {
     lines.push(
