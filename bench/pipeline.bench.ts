@@ -155,7 +155,10 @@ async function eventLoopDelay(apiUrl: string): Promise<Record<string, number | n
     () => '',
   );
   const read = (name: string) => {
-    const value = new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1];
+    const value = new RegExp(
+      `^nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`,
+      'm',
+    ).exec(text)?.[1];
     return value === undefined ? null : round(Number(value) * 1000);
   };
   return { p50_ms: read('p50'), p99_ms: read('p99'), max_ms: read('max') };
