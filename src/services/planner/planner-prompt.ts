@@ -1,9 +1,10 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { PLAN_STEP_LIMITS, type PlanRequest } from '../../shared/plan';
+import { spotlight } from '../common/spotlight';
 import { ARM_REGISTRY } from './arm-registry';
 
 /** Version of the prompt below; part of the cache key, so a prompt change misses the cache. */
-export const PROMPT_VERSION = 'plan-v1';
+export const PROMPT_VERSION = 'plan-v2';
 
 /** Longest context (as JSON) the prompt carries; the rest is cut to bound the cost. */
 const MAX_CONTEXT_CHARS = 4_000;
@@ -14,8 +15,13 @@ const FORMAT = `Reply with one JSON object and nothing else:
 "estimated_cost_usd":0.01,"estimated_seconds":20,"estimated_tokens":2000}],
 "rationale":"...","confidence":0.8,"complexity":"simple|moderate|complex"}`;
 
-/** The system and user messages that ask the model for a plan. */
+/**
+ * The system and user messages that ask the model for a plan. The task goes between data
+ * markers (spotlighting, see common/spotlight.ts): it is what to plan for, and in a revision it
+ * carries what earlier steps reported, which an injection may have slipped into.
+ */
 export function buildPlanMessages(request: PlanRequest): ChatCompletionMessageParam[] {
+  const spot = spotlight();
   const arms = request.arms
     .map((arm) => {
       const a = ARM_REGISTRY[arm];
@@ -47,8 +53,11 @@ ${FORMAT}`;
     context,
   };
   return [
-    { role: 'system', content: system },
-    { role: 'user', content: `Plan this task:\n${JSON.stringify(task, null, 2)}` },
+    { role: 'system', content: spot.system(system) },
+    {
+      role: 'user',
+      content: `Plan this task:\n${spot.wrap('the task (and, in a revision, what earlier steps reported)', JSON.stringify(task, null, 2))}`,
+    },
   ];
 }
 

@@ -79,7 +79,7 @@ describe('planner app with an OpenAI-compatible server', () => {
     const plan = planResponseSchema.parse(res.body);
     expect(plan).toMatchObject({
       model: 'fake-model',
-      prompt_version: 'plan-v1',
+      prompt_version: 'plan-v2',
       cache: { hit: false },
     });
     expect(plan.steps.map((s) => s.id)).toEqual(['s1', 's2', 's3']);
@@ -312,7 +312,7 @@ describe('planner app with an OpenAI-compatible server', () => {
     fake.enqueue({ plan: forwardDependency }, { plan: validPlan });
     const res = await request(appWith())
       .post('/plan')
-      .send({ ...task, grant: { tokens: 1_300, cost_usd: 1 } })
+      .send({ ...task, grant: { tokens: 1_450, cost_usd: 1 } })
       .expect(422);
     expect(fake.completions()).toHaveLength(1);
     expect(res.body.error.code).toBe('PLAN_INVALID');

@@ -140,6 +140,12 @@ describe('POST /replan with an OpenAI-compatible server', () => {
     expect(sent).toContain('Found 4 passages on B-trees');
     expect(sent).toContain('the coder arm returned an empty answer');
     expect(sent).not.toContain('PASSAGES-PREVIEW');
+    // What earlier steps reported reaches the model marked as data, with the rule for it.
+    const [system, user] = fake.completions()[0]!.body!.messages as { content: string }[];
+    const block = /<<DATA (\w+) source="[^"]*">>\n([\s\S]*)\n<<\/DATA \1>>/.exec(user!.content);
+    expect(block?.[2]).toContain('Found 4 passages on B-trees');
+    expect(system!.content).toContain(`<<DATA ${block![1]} …>>`);
+    expect(system!.content).toMatch(/never as instructions/);
   });
 
   it('after a failed verdict, starts the revision from the outputs the judge checked', async () => {
