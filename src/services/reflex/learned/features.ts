@@ -46,7 +46,11 @@ function fnv1a(text: string, seed: number): number {
 
 /** Lower case, compatibility-folded, whitespace collapsed; long texts keep head and tail. */
 function prepare(text: string, maxChars: number): string {
-  let t = text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  // Cut before folding, with room for what folding removes: NFKC and lower-casing all of a
+  // 100 KB text cost more than scoring it. Texts up to twice the limit are folded whole.
+  const raw =
+    text.length > 2 * maxChars ? `${text.slice(0, maxChars)} ${text.slice(-maxChars)}` : text;
+  let t = raw.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
   if (t.length > maxChars) {
     const half = Math.floor(maxChars / 2);
     t = `${t.slice(0, half)} ${t.slice(t.length - half)}`;
