@@ -5,9 +5,9 @@ import {
   featuresOf,
   type Features,
 } from '../../src/services/reflex/learned/features';
-import { LinearModel, sigmoid } from '../../src/services/reflex/learned/linear-model';
+import { LinearModel } from '../../src/services/reflex/learned/linear-model';
 import {
-  outOfFoldLogits,
+  outOfFoldThreshold,
   trainOnFeatures,
   type TrainOptions,
 } from '../../src/services/reflex/learned/train';
@@ -23,8 +23,6 @@ export interface LosoRow {
   features: Features;
   /** Today's rules' score (a baseline never trained on any of it). */
   rulesScore: number;
-  /** Whether that score flags it. */
-  rules: boolean;
 }
 
 /** The training settings `npm run train:reflex` and `npm run eval:reflex` use. */
@@ -55,19 +53,13 @@ export function loadRows(
   options: TrainOptions,
 ): LosoRow[] {
   return files.flatMap((file) =>
-    readJsonl<{ text: string; label: 0 | 1; source: string }>(file).map((r) => {
-      const rulesScore = detectInjection(r.text, normaliseForMatching(r.text), {
-        direction,
-      }).score;
-      return {
-        text: r.text,
-        label: r.label,
-        source: r.source,
-        features: featuresOf(r.text, options.features),
-        rulesScore,
-        rules: rulesScore >= DEFAULT_POLICY.injectionThreshold,
-      };
-    }),
+    readJsonl<{ text: string; label: 0 | 1; source: string }>(file).map((r) => ({
+      text: r.text,
+      label: r.label,
+      source: r.source,
+      features: featuresOf(r.text, options.features),
+      rulesScore: detectInjection(r.text, normaliseForMatching(r.text), { direction }).score,
+    })),
   );
 }
 
@@ -115,7 +107,7 @@ export function leaveOneSourceOut(rows: LosoRow[], options: TrainOptions): LosoR
       const modelScore = model.centredScore(r.features);
       return {
         label: r.label,
-        rules: r.rules,
+        rules: r.rulesScore >= DEFAULT_POLICY.injectionThreshold,
         model: modelScore >= 0.5,
         // What the Reflex Layer runs (see learnedScore): the larger of the two scores.
         combined: Math.max(r.rulesScore, modelScore) >= DEFAULT_POLICY.injectionThreshold,
@@ -165,15 +157,10 @@ function ratesOf(rows: Scored[], flagged: (r: Scored) => boolean): Rates {
  * threshold chosen on out-of-fold scores (folds of sources), never on the rows scored later.
  */
 export function trainWithout(training: LosoRow[], options: TrainOptions): LinearModel {
-  const logits = outOfFoldLogits(
+  const threshold = outOfFoldThreshold(
     training.map((r) => ({ ...r, group: r.source })),
     options,
   );
-  const benign = training
-    .flatMap((r, i) => (r.label === 0 ? [sigmoid(logits[i]!)] : []))
-    .sort((a, b) => b - a);
-  const allowed = Math.floor(benign.length * options.targetFpr);
-  const threshold = Math.min(0.999, Math.max(0.5, (benign[allowed] ?? 0) + 1e-6));
   const model = trainOnFeatures(training, options);
   return new LinearModel(model.config, model.weights, model.bias, threshold);
 }

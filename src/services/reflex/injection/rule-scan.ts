@@ -41,7 +41,6 @@ export class RuleScanner {
 
   /** Scans one rule over one stretch. */
   run(rule: InjectionRule, stretch: Stretch): void {
-    if (rule.only && rule.only !== this.direction) return;
     const { text, shift } = this.slice(stretch);
     const base = stretch.start - shift;
     const weight = rule.weight * (this.direction === 'output' ? (rule.outputFactor ?? 1) : 1);

@@ -97,45 +97,31 @@ function thresholdAt(benignScoresDescending: number[], targetFpr: number, cap: n
 }
 
 /**
- * Out-of-fold logits: the training sources are split into `folds` groups of sources, and each
- * example is scored by a model trained on the other groups. In-sample scores would not do for
- * choosing a threshold or a combination: a model separates its own training rows almost
- * perfectly. With one source only, folds of rows stand in for folds of sources.
- */
-export function outOfFoldLogits(
-  examples: { features: Features; label: 0 | 1; group: string }[],
-  options: TrainOptions,
-  folds = 4,
-): Float64Array {
-  const groups = [...new Set(examples.map((e) => e.group))].sort();
-  const foldOf = (e: (typeof examples)[number], i: number) =>
-    groups.length >= 2 ? groups.indexOf(e.group) % folds : i % folds;
-  const folded = examples.map((e, i) => ({ ...e, fold: foldOf(e, i) }));
-  const logits = new Float64Array(examples.length);
-  for (let fold = 0; fold < Math.min(folds, Math.max(groups.length, 2)); fold++) {
-    const model = trainOnFeatures(
-      folded.filter((e) => e.fold !== fold),
-      options,
-    );
-    folded.forEach((e, i) => {
-      if (e.fold === fold) logits[i] = model.logit(e.features);
-    });
-  }
-  return logits;
-}
-
-/**
- * A threshold chosen honestly on training data: the lowest at which the out-of-fold benign
- * false-positive rate stays within `options.targetFpr`.
+ * A threshold chosen honestly on training data: the training sources are split into `folds`
+ * groups of sources, each example is scored by a model trained on the other groups (out of
+ * fold), and the threshold is the lowest at which those benign scores' false-positive rate stays
+ * within `options.targetFpr`. In-sample scores would not do: a model separates its own training
+ * rows almost perfectly. With one source only, folds of rows stand in for folds of sources.
  */
 export function outOfFoldThreshold(
   examples: { features: Features; label: 0 | 1; group: string }[],
   options: TrainOptions,
   folds = 4,
 ): number {
-  const logits = outOfFoldLogits(examples, options, folds);
-  const benignScores = examples
-    .flatMap((e, i) => (e.label === 0 ? [sigmoid(logits[i]!)] : []))
-    .sort((a, b) => b - a);
+  const groups = [...new Set(examples.map((e) => e.group))].sort();
+  const foldOf = (e: (typeof examples)[number], i: number) =>
+    groups.length >= 2 ? groups.indexOf(e.group) % folds : i % folds;
+  const folded = examples.map((e, i) => ({ ...e, fold: foldOf(e, i) }));
+  const benignScores: number[] = [];
+  for (let fold = 0; fold < Math.min(folds, Math.max(groups.length, 2)); fold++) {
+    const model = trainOnFeatures(
+      folded.filter((e) => e.fold !== fold),
+      options,
+    );
+    for (const e of folded) {
+      if (e.fold === fold && e.label === 0) benignScores.push(sigmoid(model.logit(e.features)));
+    }
+  }
+  benignScores.sort((a, b) => b - a);
   return thresholdAt(benignScores, options.targetFpr, 0.999);
 }
