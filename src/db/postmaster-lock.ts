@@ -17,7 +17,7 @@ const run = promisify(execFile);
  */
 export const STARTER_PID_SETTING = 'octollm.starter_pid';
 
-interface ProcessInfo {
+export interface ProcessInfo {
   ppid: number;
   args: string[];
 }
@@ -41,7 +41,8 @@ export function isProcessRunning(pid: number): boolean {
   }
 }
 
-async function processInfo(pid: number): Promise<ProcessInfo | undefined> {
+/** A process's parent and command line, from /proc (or ps where there is no procfs). */
+export async function processInfo(pid: number): Promise<ProcessInfo | undefined> {
   try {
     const [cmdline, stat] = await Promise.all([
       fs.readFile(`/proc/${pid}/cmdline`, 'utf8'),
@@ -62,7 +63,8 @@ async function processInfo(pid: number): Promise<ProcessInfo | undefined> {
   }
 }
 
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+/** Whether `pid` exits within `timeoutMs`. */
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isProcessRunning(pid)) return true;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Config } from '../config';
 import { resolveDevServer } from '../toolchain';
 import { DEV_SERVER_ARGS } from './dev-server-args';
+import { DEV_SERVER_STARTER_ENV, reclaimDevServer } from './dev-server-orphan';
 import { AesGcmPayloadCodec, loadCodecKeys } from './payload-codec';
 import { ensureSearchAttributes } from './search-attributes';
 
@@ -76,6 +77,16 @@ export async function openTemporal(
     log,
   });
   fs.mkdirSync(path.dirname(temporal.devServer.dbFile), { recursive: true });
+  await reclaimDevServer({
+    dbFile: temporal.devServer.dbFile,
+    ports: [
+      { port: temporal.devServer.port, setting: 'TEMPORAL_PORT', frontend: true },
+      { port: temporal.devServer.uiPort, setting: 'TEMPORAL_UI_PORT' },
+    ],
+    log,
+  });
+  // The server inherits this, so a later start can tell an orphan of ours (see above).
+  process.env[DEV_SERVER_STARTER_ENV] = String(process.pid);
   log(
     `starting the Temporal dev server (${server.source}) on 127.0.0.1:${temporal.devServer.port}`,
   );
