@@ -40,3 +40,41 @@ export class DbError extends Error {
     super(message, options);
   }
 }
+
+/** Prisma's codes for a server it cannot reach or that did not answer in time. */
+const UNREACHABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+
+/** Socket errors, and PostgreSQL's (SQLSTATE) for a server shutting down or starting up. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+
+/** What node-postgres says when a deadline of `createPrismaClient` passes or a socket closes. */
+const UNREACHABLE_MESSAGE =
+  /Query read timeout|Connection terminated|timeout exceeded when trying to connect|Can't reach database server|database system is (starting up|shutting down)|terminating connection due to administrator command/;
+
+/**
+ * Whether a query failed because the database could not be reached in time (stopped,
+ * restarting, frozen, overloaded past the deadline) rather than because of the query: the
+ * caller should answer 503 or retry, not report a bug.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      (UNREACHABLE_PRISMA_CODES.has(code) || UNREACHABLE_CODES.has(code))
+    )
+      return true;
+    if (UNREACHABLE_MESSAGE.test(e.message)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { isDatabaseUnavailable } from '../db/db-error';
 import { AppError } from './app-error';
 
 /** What `GET /ready` reports: each dependency's state, ready only when all are up. */
@@ -114,6 +115,9 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     const appError = toAppError(err);
     if (appError.code === 'INTERNAL') logger.error({ err }, 'unhandled error');
+    else if (appError !== err && appError.code === 'UPSTREAM_UNAVAILABLE') {
+      logger.warn({ reason: (err as Error).message }, 'database unavailable');
+    }
     res.status(appError.status).json({
       error: {
         code: appError.code,
@@ -128,6 +132,9 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
 /** Body-parser errors carry a `type`; everything unrecognised is internal. */
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) {
+    return new AppError('UPSTREAM_UNAVAILABLE', 'The database is not answering; try again shortly');
+  }
   const type = (err as { type?: string } | null)?.type;
   if (type === 'entity.parse.failed') {
     return new AppError('MALFORMED_JSON', 'Request body is not valid JSON', [
