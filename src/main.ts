@@ -281,6 +281,7 @@ async function createWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    shutdownGraceSeconds: config.temporal.shutdownGraceSeconds,
     dataConverter: temporal.dataConverter,
     activities: createActivities({
       prisma: db.prisma,

@@ -34,6 +34,7 @@ const envSchema = z.object({
   OCTOLLM_CODEC_KEYS: optionalString,
   CODEC_CORS_ORIGINS: optionalString,
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(8000),
@@ -100,6 +101,11 @@ export interface Config {
      * a run beyond it is evicted and replayed from its history on its next task.
      */
     maxCachedWorkflows: number;
+    /**
+     * On SIGTERM, how long running activities may take to finish before they are cancelled and
+     * left to be retried by another worker (`WORKER_SHUTDOWN_GRACE_SECONDS`, default 10).
+     */
+    shutdownGraceSeconds: number;
     /**
      * Payload encryption keys, `id:base64key,…` (`OCTOLLM_CODEC_KEYS`; the last encrypts);
      * unset: the data folder's generated key.
@@ -241,6 +247,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           : env.TEMPORAL_SEARCH_ATTRIBUTES === 'true',
       toolchainDir: path.join(dataDir, 'toolchain'),
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
       codecKeys: env.OCTOLLM_CODEC_KEYS,
     },
     api: {

@@ -18,6 +18,11 @@ export interface TaskWorkerOptions {
   workflowBundle?: WorkflowBundle;
   /** The sticky cache's size (`WORKER_MAX_CACHED_WORKFLOWS`); default 250. */
   maxCachedWorkflows?: number;
+  /**
+   * On shutdown, how long running activities may take to finish before they are cancelled (and
+   * retried by another worker). Default 0, the SDK's: cancel at once.
+   */
+  shutdownGraceSeconds?: number;
   /** Encrypts what the worker sends to Temporal (see `payload-codec.ts`). */
   dataConverter?: DataConverter;
 }
@@ -49,5 +54,6 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Work
     maxCachedWorkflows: options.maxCachedWorkflows ?? TASK_WORKER_TUNING.maxCachedWorkflows,
     workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle()),
     dataConverter: options.dataConverter,
+    shutdownGraceTime: (options.shutdownGraceSeconds ?? 0) * 1000,
   });
 }
