@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createApiKey } from '../../src/api/api-keys';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
+import type { PrismaClient } from '../../src/db/prisma-client';
 import { DEV_SERVER_ARGS } from '../../src/runtime/dev-server-args';
 import { resolveDevServer } from '../../src/toolchain';
 import { findFreePort, freePortRange } from '../../src/toolchain/wait-for-port';
@@ -25,7 +26,36 @@ export interface Stack {
   workerPid?: number;
   /** Where the processes' logs go. */
   logDir: string;
+  /** The started stack's parts, for the chaos suite (not there for a running stack). */
+  control?: StackControl;
   stop(): Promise<void>;
+}
+
+/** A role of `main.js` that runs as its own process. */
+export type Role = 'services' | 'worker' | 'api';
+
+/** What the chaos suite needs to break and mend a stack that {@link startStack} started. */
+export interface StackControl {
+  /** The role's latest process. */
+  child(role: Role): ChildProcess;
+  /** Starts another process of the role, with the same settings and log (after a kill). */
+  start(role: Role): ChildProcess;
+  /** The application database (the projection), for checking what a scenario left. */
+  prisma: PrismaClient;
+  /** The embedded PostgreSQL's data directory (its postmaster.pid names the server). */
+  pgDataDir: string;
+  /** The dev server's SQLite file (to find its process). */
+  temporalDbFile: string;
+  /** Where the services' arms listen: the arm of index i at armsBasePort + i. */
+  armsBasePort: number;
+}
+
+/** Settings for {@link startStack}. */
+export interface StackOptions {
+  /** Writes a V8 CPU profile of each process into this folder. */
+  profileDir?: string;
+  /** More environment for the worker (e.g. `ARM_URLS` through a fault proxy). */
+  workerEnv?: NodeJS.ProcessEnv;
 }
 
 /** The worker's heap settings in temporal-docker-compose.yml and `npm run worker`. */
@@ -106,7 +136,7 @@ async function waitForOk(url: string, timeoutMs: number, what: string, log: stri
  */
 export async function startStack(
   say: (msg: string) => void,
-  { profileDir }: { profileDir?: string } = {},
+  { profileDir, workerEnv = {} }: StackOptions = {},
 ): Promise<Stack> {
   const config = loadConfig();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'octollm-bench-'));
@@ -129,12 +159,13 @@ export async function startStack(
       }),
     ]);
     stops.push(() => db.stop());
+    const temporalDbFile = path.join(dataDir, 'temporal.db');
     const temporal = await TestWorkflowEnvironment.createLocal({
       server: {
         executable: server.executable,
         ip: '127.0.0.1',
         ui: false,
-        dbFilename: path.join(dataDir, 'temporal.db'),
+        dbFilename: temporalDbFile,
         extraArgs: [...DEV_SERVER_ARGS],
       },
     });
@@ -159,7 +190,8 @@ export async function startStack(
       OPENAI_API_KEY: '',
     };
     const children: ChildProcess[] = [];
-    const start = (role: string) => {
+    const latest = new Map<Role, ChildProcess>();
+    const start = (role: Role) => {
       const log = path.join(logDir, `${role}.log`);
       // One folder per role: tsx's loader thread writes a profile of its own beside the main one.
       const profile = profileDir
@@ -168,9 +200,10 @@ export async function startStack(
       // The worker runs with the heap settings and environment the compose file, the Dockerfile
       // and `npm run worker` give it.
       const heap = role === 'worker' ? WORKER_HEAP_FLAGS : [];
-      const roleEnv = role === 'worker' ? { ...env, ...WORKER_ENV } : env;
+      const roleEnv = role === 'worker' ? { ...env, ...WORKER_ENV, ...workerEnv } : env;
       const child = spawnNode('src/main.js', [role], roleEnv, log, [...heap, ...profile]);
       children.push(child);
+      latest.set(role, child);
       return { child, log };
     };
     stops.push(() => Promise.all(children.map(stopChild)));
@@ -189,6 +222,14 @@ export async function startStack(
       client: new Client({ connection: temporal.connection }),
       workerPid: worker.child.pid,
       logDir,
+      control: {
+        child: (role) => latest.get(role)!,
+        start: (role) => start(role).child,
+        prisma: db.prisma,
+        pgDataDir: path.join(dataDir, 'pg'),
+        temporalDbFile,
+        armsBasePort: armsBase,
+      },
       stop,
     };
   } catch (err) {

@@ -32,7 +32,8 @@ const TRANSIENT_STATUSES = new Set([408, 425, 429]);
 /**
  * POSTs JSON to a service and validates the answer. Failures are classified where they
  * happen: 4xx (bad input, refusal) is non-retryable; 408/429, 5xx and network errors are
- * retryable; an answer that breaks the contract is non-retryable. A `402 BUDGET_INSUFFICIENT`
+ * retryable; a 2xx body that is not JSON (cut short) is retryable, but JSON that breaks the
+ * contract is not. A `402 BUDGET_INSUFFICIENT`
  * becomes a `BudgetInsufficient` failure whose `details[0]` is the needed grant, so the
  * workflow can wait for budget instead of failing.
  */
@@ -62,7 +63,17 @@ export async function postJson<S extends z.ZodType>(
   }
   const status = response.statusCode;
   if (status >= 200 && status < 300) {
-    const parsed = options.response.safeParse(parseJson(response.body));
+    const json = parseJson(response.body);
+    if (json === undefined) {
+      // Not JSON at all: cut short (a dropped connection, a proxy) or garbled on the way. Unlike
+      // JSON of the wrong shape, a second call may well be whole.
+      throw ApplicationFailure.retryable(
+        `${service} answered ${status} with a body that is not JSON (cut short?): ` +
+          JSON.stringify(response.body.slice(0, 80)),
+        'UnreadableServiceResponse',
+      );
+    }
+    const parsed = options.response.safeParse(json);
     if (parsed.success) return parsed.data;
     throw ApplicationFailure.nonRetryable(
       `${service} answered with an invalid response: ${parsed.error.issues

@@ -8,14 +8,14 @@ import { rejectionOf } from '../support/rejection';
 // postJson against a real local HTTP server answering with a scripted status and body.
 let server: http.Server;
 let url: string;
-let answer: { status: number; body: unknown };
+let answer: { status: number; body?: unknown; raw?: string };
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer.body));
+      res.end(answer.raw ?? JSON.stringify(answer.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -79,4 +79,16 @@ test('other statuses are classified as before', async () => {
   });
   answer = { status: 503, body: { error: { code: 'UPSTREAM_UNAVAILABLE', message: 'down' } } };
   expect(await post()).toMatchObject({ type: 'ServiceUnavailable', nonRetryable: false });
+});
+
+test('a 2xx body cut short is retryable; JSON of the wrong shape is not', async () => {
+  answer = { status: 200, raw: '{"output": {"text": "cut sho' };
+  expect(await post()).toMatchObject({
+    type: 'UnreadableServiceResponse',
+    nonRetryable: false,
+    message:
+      'Coder arm answered 200 with a body that is not JSON (cut short?): "{\\"output\\": {\\"text\\": \\"cut sho"',
+  });
+  answer = { status: 200, body: ['not', 'an', 'object'] };
+  expect(await post()).toMatchObject({ type: 'InvalidServiceResponse', nonRetryable: true });
 });
