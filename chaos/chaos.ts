@@ -298,7 +298,7 @@ const setArms = (chaos: ChaosStack, mode: FaultMode) => {
 };
 
 /** Every scenario of `npm run chaos`, in order. */
-export function scenarios({ tasks = 100, freezeSeconds = 20 } = {}): Scenario[] {
+export function scenarios({ tasks = 100, faultSeconds = 20 } = {}): Scenario[] {
   const some = Math.max(10, Math.round(tasks / 5));
   return [
     {
@@ -325,7 +325,7 @@ export function scenarios({ tasks = 100, freezeSeconds = 20 } = {}): Scenario[] 
       fault: async (chaos, load) => {
         await stepsRunning(chaos, 5);
         const thaw = freezeTree(postmasterPid(chaos.control.pgDataDir));
-        await duringProbe(load, freezeSeconds * 1000, thaw);
+        await duringProbe(load, faultSeconds * 1000, thaw);
       },
     },
     {
@@ -336,7 +336,7 @@ export function scenarios({ tasks = 100, freezeSeconds = 20 } = {}): Scenario[] 
         const [server] = await findDevServers(chaos.control.temporalDbFile);
         if (!server) throw new Error('no dev server process found for the stack');
         const thaw = freezeTree(server.pid);
-        await duringProbe(load, freezeSeconds * 1000, thaw);
+        await duringProbe(load, faultSeconds * 1000, thaw);
       },
     },
     ...(['error500', 'malformed', 'hang'] as const).map((mode): Scenario => ({
@@ -346,7 +346,7 @@ export function scenarios({ tasks = 100, freezeSeconds = 20 } = {}): Scenario[] 
       failedAllowed: true,
       fault: async (chaos) => {
         setArms(chaos, mode);
-        await sleep(mode === 'hang' ? 20_000 : 10_000);
+        await sleep(faultSeconds * 1000);
         setArms(chaos, 'pass');
       },
     })),

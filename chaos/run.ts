@@ -4,7 +4,7 @@
  * Exits non-zero if any task is lost, any step completes twice or runs unseen, the API answers a
  * 5xx other than 503 or misses its deadlines, or a task fails without naming the arm at fault.
  *
- *   npm run chaos [-- --tasks 100 --freeze 20 --only worker-sigkill,postgres-freeze]
+ *   npm run chaos [-- --tasks 100 --fault-seconds 20 --only worker-sigkill,postgres-freeze]
  */
 import { parseArgs } from 'node:util';
 import {
@@ -19,7 +19,7 @@ import {
 const { values: opts } = parseArgs({
   options: {
     tasks: { type: 'string', default: '100' },
-    freeze: { type: 'string', default: '20' },
+    'fault-seconds': { type: 'string', default: '20' },
     only: { type: 'string' },
   },
 });
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   const only = opts.only?.split(',').map((s) => s.trim());
   const chosen = scenarios({
     tasks: Number(opts.tasks),
-    freezeSeconds: Number(opts.freeze),
+    faultSeconds: Number(opts['fault-seconds']),
   }).filter((s) => !only || only.includes(s.name));
   if (chosen.length === 0) {
     say(
