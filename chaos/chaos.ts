@@ -12,6 +12,8 @@ import { findDevServers } from '../src/runtime/dev-server-orphan';
 import { SERVICE_ARMS } from '../src/shared/arm';
 import { isTerminalStatus } from '../src/shared/task-status';
 import { startFaultProxy, type FaultMode, type FaultProxy } from './fault-proxy';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../test/support/fake-openai-server';
+import { PROSE_PLAN } from '../test/support/fake-llm-replies';
 import { freezeTree, postmasterPid } from './process-faults';
 
 /** The README's example task: five steps on four arms. */
@@ -39,6 +41,8 @@ export interface ScenarioResult {
   hiddenReruns: number;
   /** Steps that took more than one attempt (the fault reached them; each attempt is shown). */
   retriedSteps: number;
+  /** Tasks whose plan breaks the planner's contract (a plan that should never have run). */
+  invalidPlans: number;
   /** API replies 500 or above, other than 503 UPSTREAM_UNAVAILABLE. */
   serverErrors: number;
   /** 503 replies (the documented answer while a dependency is down). */
@@ -54,6 +58,7 @@ export function isFailure(r: ScenarioResult, { failedAllowed = false } = {}): bo
     r.lost > 0 ||
     r.duplicatedSteps > 0 ||
     r.hiddenReruns > 0 ||
+    r.invalidPlans > 0 ||
     r.serverErrors > 0 ||
     r.slow > 0 ||
     (!failedAllowed && r.failed.length > 0)
@@ -67,7 +72,8 @@ export function formatResult(r: ScenarioResult): string {
   return (
     `${r.name.padEnd(18)} submitted ${r.submitted}, completed ${r.completed}, ` +
     `failed ${r.failed.length}${failed}, lost ${r.lost}, duplicated steps ${r.duplicatedSteps}, ` +
-    `retried steps ${r.retriedSteps}, hidden re-runs ${r.hiddenReruns}, 5xx ${r.serverErrors} (503 ${r.unavailable}), ` +
+    `retried steps ${r.retriedSteps}, hidden re-runs ${r.hiddenReruns}, ` +
+    `invalid plans ${r.invalidPlans}, 5xx ${r.serverErrors} (503 ${r.unavailable}), ` +
     `slow replies ${r.slow}; ${r.seconds.toFixed(1)} s`
   );
 }
@@ -75,12 +81,53 @@ export function formatResult(r: ScenarioResult): string {
 /** A reply slower than this broke the API's deadlines (5 s for a connection, 5 s per query). */
 const SLOW_REPLY_MS = 12_000;
 
-/** The stack under test, with a fault proxy in front of every arm. */
+/** How the stack's model server answers chat completions. */
+export type ModelMode = 'ok' | 'rate-limited' | 'garbage' | 'truncated' | 'timeout';
+
+/** The stack under test, with a fault proxy in front of every arm and a model that can fail. */
 export interface ChaosStack {
   stack: Stack;
   control: StackControl;
   proxies: Record<string, FaultProxy>;
+  model: { server: FakeOpenAiServer; mode: ModelMode };
   stop(): Promise<void>;
+}
+
+/** The client's timeout for one model call in the chaos stack (the default is 60 s). */
+const CHAOS_LLM_TIMEOUT_MS = 3_000;
+
+/**
+ * An OpenAI-compatible model server: a valid three-step plan for the planner and a sentence for
+ * every arm call, until its mode says otherwise (429, prose where JSON is due, JSON cut short,
+ * no answer at all).
+ */
+async function startModelServer(): Promise<ChaosStack['model']> {
+  const model: { server?: FakeOpenAiServer; mode: ModelMode } = { mode: 'ok' };
+  const usage = { prompt_tokens: 50, completion_tokens: 30 };
+  model.server = await startFakeOpenAiServer({
+    fallback: (body) => {
+      const planning = body?.response_format !== undefined;
+      switch (model.mode) {
+        case 'rate-limited':
+          return { status: 429, message: 'Rate limit reached (injected)' };
+        case 'garbage':
+          return { content: 'Sure! Here is what I think about that.', usage };
+        case 'truncated':
+          return {
+            content: JSON.stringify(PROSE_PLAN).slice(0, 60),
+            finishReason: 'length',
+            usage,
+          };
+        case 'timeout':
+          return { hang: true };
+        case 'ok':
+          return planning
+            ? { plan: PROSE_PLAN, usage }
+            : { content: 'Durable execution keeps a workflow going through crashes.', usage };
+      }
+    },
+  });
+  return model as ChaosStack['model'];
 }
 
 /** Compiles the code and starts it as deployed, the worker reaching the arms through proxies. */
@@ -90,7 +137,15 @@ export async function startChaosStack(say: (msg: string) => void): Promise<Chaos
     await Promise.all(SERVICE_ARMS.map(async (arm) => [arm, await startFaultProxy()] as const)),
   );
   const armUrls = SERVICE_ARMS.map((arm) => `${arm}=${proxies[arm]!.url}`).join(',');
-  const stack = await startStack(say, { workerEnv: { ARM_URLS: armUrls } });
+  const model = await startModelServer();
+  const stack = await startStack(say, {
+    workerEnv: { ARM_URLS: armUrls },
+    env: {
+      OPENAI_API_KEY: 'chaos',
+      OPENAI_BASE_URL: model.server.baseUrl,
+      LLM_TIMEOUT_MS: String(CHAOS_LLM_TIMEOUT_MS),
+    },
+  });
   const control = stack.control!;
   SERVICE_ARMS.forEach((arm, i) => {
     proxies[arm]!.target = `http://127.0.0.1:${control.armsBasePort + i}`;
@@ -99,9 +154,11 @@ export async function startChaosStack(say: (msg: string) => void): Promise<Chaos
     stack,
     control,
     proxies,
+    model,
     stop: async () => {
       await stack.stop();
       await Promise.all(Object.values(proxies).map((p) => p.close()));
+      await model.server.close();
     },
   };
 }
@@ -256,6 +313,7 @@ export async function runScenario(
       duplicatedSteps: await duplicatedSteps(chaos.stack, chaos.control, load.ids),
       hiddenReruns: attempts.hidden,
       retriedSteps: attempts.retried,
+      invalidPlans: await invalidPlans(chaos.control, load.ids),
       serverErrors: load.serverErrors,
       unavailable: load.unavailable,
       slow: load.slow,
@@ -329,6 +387,20 @@ export function scenarios({ tasks = 100, faultSeconds = 20 } = {}): Scenario[] {
       },
     },
     {
+      name: 'postgres-restart',
+      tasks: some,
+      fault: async (chaos, load) => {
+        await stepsRunning(chaos, 5);
+        let finish!: () => void;
+        const done = new Promise<void>((resolve) => (finish = resolve));
+        const probing = load.probe(done);
+        await chaos.control.restartPostgres();
+        await sleep(2_000);
+        finish();
+        await probing;
+      },
+    },
+    {
       name: 'temporal-freeze',
       tasks: some,
       fault: async (chaos, load) => {
@@ -350,10 +422,53 @@ export function scenarios({ tasks = 100, faultSeconds = 20 } = {}): Scenario[] {
         setArms(chaos, 'pass');
       },
     })),
+    ...(['rate-limited', 'garbage', 'truncated', 'timeout'] as const).map((mode): Scenario => ({
+      name: `model-${mode}`,
+      tasks: some,
+      // A task may fail if the fault outlasts its retries, but only naming the model.
+      failedAllowed: true,
+      fault: async (chaos) => {
+        chaos.model.mode = mode;
+        await sleep(faultSeconds * 1000);
+        chaos.model.mode = 'ok';
+        chaos.model.server.reset(); // forget what it recorded
+      },
+    })),
   ];
 }
 
-/** A failed task of an arm scenario must name the arm that failed it. */
-export function namesTheArm(r: ScenarioResult): boolean {
-  return r.failed.every((f) => /retriever|coder/.test(f.reason ?? ''));
+/** A failed task of an arm or model scenario must name what failed it. */
+export function namesTheCause(r: ScenarioResult): boolean {
+  const cause = r.name.startsWith('model-') ? /LLM|model|plan/i : /retriever|coder/;
+  return r.failed.every((f) => cause.test(f.reason ?? ''));
+}
+
+/**
+ * Plans that break the planner's contract (fewer than three steps or more than seven, a
+ * dependency on a step that is not before it, an unknown arm) among the tasks: none may run.
+ */
+export async function invalidPlans(control: StackControl, ids: string[]): Promise<number> {
+  const steps = await control.prisma.planStep.findMany({
+    where: { taskId: { in: ids }, revision: 0 },
+    orderBy: { position: 'asc' },
+    select: { taskId: true, stepId: true, arm: true, dependsOn: true },
+  });
+  const byTask = new Map<string, typeof steps>();
+  for (const s of steps) byTask.set(s.taskId, [...(byTask.get(s.taskId) ?? []), s]);
+  let invalid = 0;
+  for (const plan of byTask.values()) {
+    const seen = new Set<string>();
+    const ok =
+      plan.length >= 3 &&
+      plan.length <= 7 &&
+      plan.every((s) => {
+        const valid =
+          (SERVICE_ARMS as readonly string[]).includes(s.arm) &&
+          (s.dependsOn as string[]).every((d) => seen.has(d));
+        seen.add(s.stepId);
+        return valid;
+      });
+    if (!ok) invalid++;
+  }
+  return invalid;
 }

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import {
   formatResult,
   isFailure,
-  namesTheArm,
+  namesTheCause,
   runScenario,
   scenarios,
   startChaosStack,
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
       const result = await runScenario(chaos, scenario, say);
       const failed =
         isFailure(result, { failedAllowed: scenario.failedAllowed }) ||
-        (scenario.failedAllowed === true && !namesTheArm(result));
+        (scenario.failedAllowed === true && !namesTheCause(result));
       if (failed) failures++;
       console.log(`${failed ? 'FAIL' : 'ok  '} ${formatResult(result)}`);
     }

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { createApiKey } from '../../src/api/api-keys';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { stopPostmaster } from '../../src/db/postmaster-lock';
 import type { PrismaClient } from '../../src/db/prisma-client';
 import { DEV_SERVER_ARGS } from '../../src/runtime/dev-server-args';
 import { resolveDevServer } from '../../src/toolchain';
@@ -48,6 +50,8 @@ export interface StackControl {
   temporalDbFile: string;
   /** Where the services' arms listen: the arm of index i at armsBasePort + i. */
   armsBasePort: number;
+  /** Stops PostgreSQL (fast shutdown, as a restart by an operator would) and starts it again. */
+  restartPostgres(): Promise<void>;
 }
 
 /** Settings for {@link startStack}. */
@@ -56,6 +60,8 @@ export interface StackOptions {
   profileDir?: string;
   /** More environment for the worker (e.g. `ARM_URLS` through a fault proxy). */
   workerEnv?: NodeJS.ProcessEnv;
+  /** More environment for every process (e.g. a model server: `OPENAI_BASE_URL`). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The worker's heap settings in temporal-docker-compose.yml and `npm run worker`. */
@@ -136,7 +142,7 @@ async function waitForOk(url: string, timeoutMs: number, what: string, log: stri
  */
 export async function startStack(
   say: (msg: string) => void,
-  { profileDir, workerEnv = {} }: StackOptions = {},
+  { profileDir, workerEnv = {}, env: extraEnv = {} }: StackOptions = {},
 ): Promise<Stack> {
   const config = loadConfig();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'octollm-bench-'));
@@ -150,8 +156,10 @@ export async function startStack(
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
+    const pgDataDir = path.join(dataDir, 'pg');
+    const pgPort = await findFreePort();
     const [db, server] = await Promise.all([
-      openDatabase({ dataDir: path.join(dataDir, 'pg'), port: await findFreePort() }),
+      openDatabase({ dataDir: pgDataDir, port: pgPort }),
       resolveDevServer({
         explicitPath: config.temporal.cliPath,
         cacheDir: config.temporal.toolchainDir,
@@ -188,6 +196,7 @@ export async function startStack(
       PLANNER_PORT: String(plannerPort),
       ARMS_BASE_PORT: String(armsBase),
       OPENAI_API_KEY: '',
+      ...extraEnv,
     };
     const children: ChildProcess[] = [];
     const latest = new Map<Role, ChildProcess>();
@@ -226,7 +235,15 @@ export async function startStack(
         child: (role) => latest.get(role)!,
         start: (role) => start(role).child,
         prisma: db.prisma,
-        pgDataDir: path.join(dataDir, 'pg'),
+        pgDataDir,
+        restartPostgres: async () => {
+          const pid = Number(
+            fs.readFileSync(path.join(pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+          );
+          await stopPostmaster(pid);
+          const again = await startEmbeddedPostgres({ dataDir: pgDataDir, port: pgPort });
+          stops.push(() => again.stop());
+        },
         temporalDbFile,
         armsBasePort: armsBase,
       },

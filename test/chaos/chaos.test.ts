@@ -1,7 +1,7 @@
 import {
   formatResult,
   isFailure,
-  namesTheArm,
+  namesTheCause,
   runScenario,
   scenarios,
   startChaosStack,
@@ -51,6 +51,6 @@ test('arms answering bodies cut short: retried, and a task that fails names the 
   const result = await run('arms-malformed');
   expect(result).toMatchObject({ lost: 0, duplicatedSteps: 0, hiddenReruns: 0 });
   expect(result.retriedSteps).toBeGreaterThan(0);
-  expect(namesTheArm(result)).toBe(true);
+  expect(namesTheCause(result)).toBe(true);
   expect(isFailure(result, { failedAllowed: true })).toBe(false);
 });
