@@ -87,6 +87,8 @@ async function main(): Promise<number> {
         '--request-timeout',
         '20',
         '--no-color',
+        '--generation-database',
+        'none',
         '--report',
         'har',
         '--report-har-path',

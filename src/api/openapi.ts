@@ -43,15 +43,41 @@ const accepted = z
   })
   .meta({ id: 'TaskAccepted' });
 
+/**
+ * Where a client goes from a task id it was given (OpenAPI links, which tools such as
+ * schemathesis follow to reach a real task rather than guess ids).
+ */
+const TASK_LINKS = Object.fromEntries(
+  (
+    [
+      ['GetTask', 'getTask'],
+      ['GetTaskResults', 'getTaskResults'],
+      ['CancelTask', 'cancelTask'],
+      ['PauseTask', 'pauseTask'],
+      ['ResumeTask', 'resumeTask'],
+      ['ApproveTask', 'approveTask'],
+      ['RejectTask', 'rejectTask'],
+      ['ExtendTaskBudget', 'extendTaskBudget'],
+      ['DeleteTask', 'deleteTask'],
+    ] as const
+  ).map(([name, operationId]) => [
+    name,
+    { operationId, parameters: { id: '$response.body#/task_id' } },
+  ]),
+);
+
 const json = (schema: z.ZodType, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
 
-/** Errors of a route; every route here may also answer 401, 403 and 429 (API keys). */
+/**
+ * Errors of a route; every route here may also answer 401, 403 and 429 (API keys) and 503 (the
+ * database, which every route reads, did not answer in time).
+ */
 const errors = (...statuses: number[]) =>
   Object.fromEntries(
-    [...statuses, 401, 403, 429].map((s) => [
+    [...new Set([...statuses, 401, 403, 429, 503])].map((s) => [
       String(s),
       json(errorSchema, ERROR_MEANING[s] ?? `Error (${s})`),
     ]),
@@ -65,7 +91,9 @@ const ERROR_MEANING: Record<number, string> = {
   409: 'Conflicts with the task’s state',
   413: 'Too large',
   429: 'Too many requests for this key: retry after `Retry-After` seconds',
-  503: 'A dependency (Temporal) is unavailable; nothing was done',
+  503:
+    'A dependency (PostgreSQL or Temporal) did not answer in time: try again later (a submit ' +
+    'with the same Idempotency-Key, which makes the retry safe)',
 };
 
 /** What a control answers: the task, the state it is going to, and its links. */
@@ -90,6 +118,7 @@ const budgetExtended = z
 
 /** A control of a task (`POST /tasks/{id}/<control>`): its answer, and the usual errors. */
 const control = (
+  operationId: string,
   summary: string,
   ok: '200' | '202',
   answer: string,
@@ -97,6 +126,7 @@ const control = (
   answerSchema: z.ZodType = controlled,
 ) => ({
   post: {
+    operationId,
     summary,
     requestParams: { path: taskIdParams },
     ...(body ? { requestBody: { content: { 'application/json': { schema: body } } } } : {}),
@@ -135,8 +165,11 @@ export function createOpenApiDocument() {
           requestParams: { header: submitHeadersSchema },
           requestBody: { content: { 'application/json': { schema: submitTaskSchema } } },
           responses: {
-            '200': json(accepted, 'The task this Idempotency-Key already stands for'),
-            '202': json(accepted, 'Accepted'),
+            '200': {
+              ...json(accepted, 'The task this Idempotency-Key already stands for'),
+              links: TASK_LINKS,
+            },
+            '202': { ...json(accepted, 'Accepted'), links: TASK_LINKS },
             ...errors(400, 409, 413),
           },
         },
@@ -153,6 +186,7 @@ export function createOpenApiDocument() {
       },
       '/tasks/{id}': {
         get: {
+          operationId: 'getTask',
           summary: 'A task with its steps; with `wait` and If-None-Match, waits for it to change',
           requestParams: {
             path: taskIdParams,
@@ -173,6 +207,7 @@ export function createOpenApiDocument() {
           },
         },
         delete: {
+          operationId: 'deleteTask',
           summary:
             'Delete a task: cancels it if it is still running, then purges its row, steps, outputs and result',
           requestParams: { path: taskIdParams },
@@ -195,31 +230,41 @@ export function createOpenApiDocument() {
       },
       '/tasks/{id}/results': {
         get: {
+          operationId: 'getTaskResults',
           summary: 'A task’s result and every step’s output; with `wait`, waits for it to end',
           requestParams: { path: taskIdParams, query: resultsQuerySchema },
           responses: { '200': json(resultViewSchema, 'The results'), ...errors(400, 404) },
         },
       },
-      '/tasks/{id}/cancel': control('Cancel a running task', '202', 'Cancelling'),
+      '/tasks/{id}/cancel': control('cancelTask', 'Cancel a running task', '202', 'Cancelling'),
       '/tasks/{id}/pause': control(
+        'pauseTask',
         'Pause a task: no new step starts (signal `pause`)',
         '202',
         'Pausing',
       ),
-      '/tasks/{id}/resume': control('Resume a paused task (signal `resume`)', '202', 'Resuming'),
+      '/tasks/{id}/resume': control(
+        'resumeTask',
+        'Resume a paused task (signal `resume`)',
+        '202',
+        'Resuming',
+      ),
       '/tasks/{id}/approve': control(
+        'approveTask',
         'Approve a plan awaiting approval (update `approvePlan`)',
         '200',
         'Approved',
         decisionBodySchema,
       ),
       '/tasks/{id}/reject': control(
+        'rejectTask',
         'Reject a plan awaiting approval: the task fails (update `approvePlan`)',
         '200',
         'Rejected',
         decisionBodySchema,
       ),
       '/tasks/{id}/budget': control(
+        'extendTaskBudget',
         'Add to a task’s budget; a task in `awaiting_budget` goes on (update `extendBudget`)',
         '200',
         'The new budget',

@@ -230,8 +230,19 @@ describe('operations endpoints', () => {
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.priority.enum).toEqual(['low', 'medium', 'high', 'critical']);
     expect(Object.keys(submit.responses).sort()).toEqual(
-      ['200', '202', '400', '401', '403', '409', '413', '429'].sort(),
+      ['200', '202', '400', '401', '403', '409', '413', '429', '503'].sort(),
     );
+    // A client that gets a task id can follow it to the task's routes (OpenAPI links).
+    expect(submit.responses['202'].links.GetTask).toEqual({
+      operationId: 'getTask',
+      parameters: { id: '$response.body#/task_id' },
+    });
+    const operationIds = Object.values(res.body.paths).flatMap((ops) =>
+      Object.values(ops as Record<string, { operationId?: string }>).map((op) => op.operationId),
+    );
+    for (const link of Object.values(submit.responses['202'].links) as { operationId: string }[]) {
+      expect(operationIds).toContain(link.operationId);
+    }
     // Every route needs an API key (a bearer token).
     expect(res.body.security).toEqual([{ apiKey: [] }]);
     expect(res.body.components.securitySchemes.apiKey).toMatchObject({
@@ -262,7 +273,16 @@ describe('operations endpoints', () => {
         expect.objectContaining({ name: 'if-none-match', in: 'header' }),
       ]),
     );
-    expect(Object.keys(task.responses)).toEqual(['200', '304', '400', '401', '403', '404', '429']);
+    expect(Object.keys(task.responses)).toEqual([
+      '200',
+      '304',
+      '400',
+      '401',
+      '403',
+      '404',
+      '429',
+      '503',
+    ]);
   });
 
   test('GET / lists the endpoints', async () => {
