@@ -4,7 +4,7 @@
  *   npm run bench:soak [-- --rate 5 --minutes 30 --warmup 5 --sample 30]
  *
  * Submits `--rate` tasks a second (open loop) for `--minutes`, and every `--sample` seconds
- * records each process's RSS and open file descriptors (API, worker, services, Temporal dev
+ * records each process's memory (PSS, its share of RSS) and open file descriptors (API, worker, services, Temporal dev
  * server, PostgreSQL with its backends) and the database's connections. Growth is the mean of
  * the last three samples against the mean of the three after `--warmup` minutes; the target is
  * at most 10% for each. Prints a line per sample, then the growth table; writes soak.json.
@@ -42,20 +42,22 @@ const TASK = {
 
 const say = (msg: string) => console.error(`[soak] ${msg}`);
 
-/** RSS in MiB and open descriptors of a process and its children. */
-function usage(pid: number): { rssMiB: number; fds: number } {
-  let rssKiB = 0;
+/** Memory (PSS) in MiB and open descriptors of a process and its children. */
+function usage(pid: number): { pssMiB: number; fds: number } {
+  let pssKiB = 0;
   let fds = 0;
   for (const p of [pid, ...childPids(pid)]) {
     try {
-      const status = fs.readFileSync(`/proc/${p}/status`, 'utf8');
-      rssKiB += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      // PSS: pages shared between processes (PostgreSQL's shared buffers, one copy of the
+      // server for all its backends) are split between them instead of counted in each.
+      const rollup = fs.readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      pssKiB += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
       fds += fs.readdirSync(`/proc/${p}/fd`).length;
     } catch {
       // exited between the listing and the read
     }
   }
-  return { rssMiB: Math.round((rssKiB / 1024) * 10) / 10, fds };
+  return { pssMiB: Math.round((pssKiB / 1024) * 10) / 10, fds };
 }
 
 type Sample = { t: number; submitted: number; completed: number; dbConnections: number } & Record<
@@ -101,14 +103,14 @@ async function main(): Promise<number> {
       };
       for (const [name, pid] of Object.entries(processes)) {
         const u = usage(pid);
-        sample[`${name}_rss_mib`] = u.rssMiB;
+        sample[`${name}_pss_mib`] = u.pssMiB;
         sample[`${name}_fds`] = u.fds;
       }
       samples.push(sample);
       console.log(
         `t=${sample.t}s submitted ${submitted} completed ${completed} db connections ${sample.dbConnections} | ` +
           Object.keys(processes)
-            .map((n) => `${n} ${sample[`${n}_rss_mib`]} MiB ${sample[`${n}_fds`]} fds`)
+            .map((n) => `${n} ${sample[`${n}_pss_mib`]} MiB ${sample[`${n}_fds`]} fds`)
             .join(', '),
       );
     }
@@ -132,7 +134,7 @@ async function main(): Promise<number> {
   const mean = (xs: Sample[], k: string) => xs.reduce((a, s) => a + s[k]!, 0) / xs.length;
   const keys = [
     'dbConnections',
-    ...Object.keys(processes).flatMap((n) => [`${n}_rss_mib`, `${n}_fds`]),
+    ...Object.keys(processes).flatMap((n) => [`${n}_pss_mib`, `${n}_fds`]),
   ];
   const growth = Object.fromEntries(
     keys.map((k) => [k, after.length && last.length ? mean(last, k) / mean(after, k) - 1 : NaN]),

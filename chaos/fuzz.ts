@@ -96,7 +96,8 @@ async function main(): Promise<number> {
         '--report-har-path',
         har,
       ],
-      { stdio: 'inherit' },
+      // Its own caches go beside the logs, not into the repository.
+      { stdio: 'inherit', cwd: stack.logDir },
     );
     const entries = (JSON.parse(fs.readFileSync(har, 'utf8')) as { log: { entries: HarEntry[] } })
       .log.entries;
