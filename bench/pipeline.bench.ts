@@ -28,6 +28,7 @@ import type { BaselineWorkflow, BaselineShape } from './baseline-workflows';
 import {
   closedLoop,
   jsonClient,
+  README_TASK,
   newStats,
   processMemory,
   runOneTask,
@@ -48,15 +49,7 @@ import {
 
 const { EventType } = temporal.api.enums.v1;
 
-/** The README's example task. */
-const TASK = {
-  goal: 'Research the trade-offs of event sourcing and write a short summary',
-  constraints: ['cite sources'],
-  context: { audience: 'backend engineers' },
-  acceptance_criteria: ['summary is non-empty'],
-  priority: 'high',
-  budget: { max_cost_usd: 0.5, max_time_seconds: 120, max_tokens: 20000 },
-};
+const TASK = README_TASK;
 
 const { values: opts } = parseArgs({
   options: {

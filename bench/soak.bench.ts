@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { childPids, postmasterPid } from '../chaos/process-faults';
 import { findDevServers } from '../src/runtime/dev-server-orphan';
-import { jsonClient } from './pipeline/load';
+import { jsonClient, README_TASK } from './pipeline/load';
 import { buildForBench, startStack, type StackControl } from './pipeline/stack';
 
 const { values: opts } = parseArgs({
@@ -30,15 +30,6 @@ const DURATION_MS = Number(opts.minutes) * 60_000;
 const WARMUP_MS = Number(opts.warmup) * 60_000;
 const SAMPLE_MS = Number(opts.sample) * 1000;
 const GROWTH_LIMIT = 0.1;
-
-const TASK = {
-  goal: 'Research the trade-offs of event sourcing and write a short summary',
-  constraints: ['cite sources'],
-  context: { audience: 'backend engineers' },
-  acceptance_criteria: ['summary is non-empty'],
-  priority: 'high',
-  budget: { max_cost_usd: 0.5, max_time_seconds: 300, max_tokens: 20000 },
-};
 
 const say = (msg: string) => console.error(`[soak] ${msg}`);
 
@@ -85,7 +76,7 @@ async function main(): Promise<number> {
   try {
     say(`${RATE} tasks/s for ${opts.minutes} min, a sample every ${opts.sample} s`);
     const submitter = setInterval(() => {
-      void client.post('/submit', TASK).then(
+      void client.post('/submit', README_TASK).then(
         (r) => (r.status === 202 ? submitted++ : refused++),
         () => refused++,
       );

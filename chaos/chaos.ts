@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jsonClient } from '../bench/pipeline/load';
+import { jsonClient, README_TASK } from '../bench/pipeline/load';
 import {
   buildForBench,
   startStack,
@@ -16,14 +16,10 @@ import { startFakeOpenAiServer, type FakeOpenAiServer } from '../test/support/fa
 import { PROSE_PLAN } from '../test/support/fake-llm-replies';
 import { freezeTree, postmasterPid } from './process-faults';
 
-/** The README's example task: five steps on four arms. */
+/** The README's task, with time enough to outlast a fault and its retries. */
 export const CHAOS_TASK = {
-  goal: 'Research the trade-offs of event sourcing and write a short summary',
-  constraints: ['cite sources'],
-  context: { audience: 'backend engineers' },
-  acceptance_criteria: ['summary is non-empty'],
-  priority: 'high',
-  budget: { max_cost_usd: 0.5, max_time_seconds: 300, max_tokens: 20000 },
+  ...README_TASK,
+  budget: { ...README_TASK.budget, max_time_seconds: 300 },
 };
 
 /** One scenario's outcome: the line `npm run chaos` prints. */
