@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { ApplicationFailure } from '@temporalio/activity';
+import { isDatabaseUnavailable } from '../db/db-error';
 import { isOutputRef } from '../shared/output-ref';
 import { toStorable } from '../shared/safe-text';
 import type { PlanStep } from '../shared/plan';
@@ -317,6 +318,8 @@ function permanentOnBadData<T extends Record<string, (input: never) => Promise<u
         try {
           return await write(input);
         } catch (err) {
+          // A server restarting or out of reach: the write is retried until it lands.
+          if (isDatabaseUnavailable(err)) throw err;
           const code = (err as { code?: unknown }).code;
           const text = String((err as Error).message);
           if (

@@ -56,9 +56,14 @@ const UNREACHABLE_CODES = new Set([
   '57P03',
 ]);
 
-/** What node-postgres says when a deadline of `createPrismaClient` passes or a socket closes. */
+/**
+ * What node-postgres says when a deadline of `createPrismaClient` passes, a socket closes or the
+ * server is not there (its Unix socket file is gone while it restarts: `connect ENOENT`), and
+ * how Prisma reports a PostgreSQL error it has no code of its own for (P2039, "Database error.
+ * Code: `57P01`"): a connection exception (08…) or a server shutting down (57P0…).
+ */
 const UNREACHABLE_MESSAGE =
-  /Query read timeout|Connection terminated|timeout exceeded when trying to connect|Can't reach database server|database system is (starting up|shutting down)|terminating connection due to administrator command/;
+  /Code: `(08[0-9A-Z]{3}|57P0[1-3])`|connect E(NOENT|CONNREFUSED)|Query read timeout|Connection terminated|timeout exceeded when trying to connect|Can't reach database server|database system is (starting up|shutting down)|terminating connection due to administrator command/;
 
 /**
  * Whether a query failed because the database could not be reached in time (stopped,

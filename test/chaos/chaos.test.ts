@@ -10,7 +10,7 @@ import {
 } from '../../chaos/chaos';
 
 // A fast subset of `npm run chaos`: the system as deployed (each piece its own process), a
-// worker SIGKILLed with tasks in flight, PostgreSQL frozen under the API, an arm answering
+// worker SIGKILLed with tasks in flight, PostgreSQL frozen under the API and restarted, an arm answering
 // bodies cut short. The full suite runs every scenario with 100 tasks and 20 s faults.
 jest.setTimeout(300_000);
 
@@ -43,6 +43,12 @@ test('a worker killed with tasks in flight: a new one finishes them all, no step
 test('PostgreSQL frozen: the API answers 503 meanwhile, never a 5xx else or a hang, and every task completes after', async () => {
   const result = await run('postgres-freeze');
   expect(result.unavailable).toBeGreaterThan(0);
+  expect(result).toMatchObject({ lost: 0, serverErrors: 0, slow: 0, failed: [] });
+  expect(result.completed).toBe(result.submitted);
+});
+
+test('PostgreSQL restarted under load: every task completes, its projection writes retried', async () => {
+  const result = await run('postgres-restart');
   expect(result).toMatchObject({ lost: 0, serverErrors: 0, slow: 0, failed: [] });
   expect(result.completed).toBe(result.submitted);
 });
