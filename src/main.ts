@@ -335,6 +335,7 @@ function banner(
   return `
 OctoLLM is up.
   API          ${apiUrl}
+  API docs     ${apiUrl}/docs
   Temporal UI  ${uiUrl ?? `(external cluster at ${address})`}
   Temporal     ${address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}
   ${mode}

@@ -11,6 +11,7 @@ import { createDocumentsRouter } from './documents-router';
 import { createInputScreening } from './input-screening';
 import type { ArmHealthMonitor } from '../runtime/arm-health';
 import type { TaskWorkflowInput } from '../workflows/definitions';
+import swaggerUi from 'swagger-ui-express';
 import { createOpenApiDocument } from './openapi';
 import { createTasksRouter } from './tasks-router';
 import { createWorkflowReconciler, type WorkflowReconciler } from './workflow-reconciler';
@@ -98,12 +99,13 @@ export function createApiApp(deps: ApiDeps): ApiApp {
         metrics: 'GET /metrics',
         arms: 'GET /arms',
         openapi: 'GET /openapi.json',
+        docs: 'GET /docs (the API documentation, to browse and try)',
         documents: 'POST /documents, GET /documents, GET /documents/:id, DELETE /documents/:id',
         ...(deps.codec
           ? { codec: 'POST /codec/encode, POST /codec/decode (GET /codec/login for the Web UI)' }
           : {}),
       },
-      auth: 'Authorization: Bearer <API key> on every route but /, /health, /ready, /metrics, /openapi.json',
+      auth: 'Authorization: Bearer <API key> on every route but /, /health, /ready, /metrics, /openapi.json, /docs',
       temporal_ui: deps.temporalUiUrl,
     });
   });
@@ -111,6 +113,16 @@ export function createApiApp(deps: ApiDeps): ApiApp {
   http.app.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
+  // The same document as a page to click through and try against this API (Swagger UI, served
+  // from its package: no CDN). "Authorize" takes an API key.
+  http.app.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(openApi, {
+      customSiteTitle: 'OctoLLM API',
+      swaggerOptions: { persistAuthorization: true },
+    }),
+  );
   // Everything below needs an API key (or acts for the local tenant with AUTH=off).
   http.app.use(auth.handlers);
   http.app.get('/arms', (_req, res) => {

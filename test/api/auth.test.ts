@@ -31,6 +31,22 @@ describe('authentication', () => {
     expect((await request(system.api).get('/ready')).status).toBe(503);
   });
 
+  test('/docs is the OpenAPI document as a Swagger UI page, its assets served from the package', async () => {
+    const page = await request(system.api).get('/docs/');
+    expect(page.status).toBe(200);
+    expect(page.type).toBe('text/html');
+    expect(page.text).toContain('<title>OctoLLM API</title>');
+    // The page loads its scripts from /docs itself (no CDN) and the document is the API's own.
+    expect(page.text).not.toMatch(/src="https?:/);
+    const init = await request(system.api).get('/docs/swagger-ui-init.js');
+    expect(init.status).toBe(200);
+    expect(init.text).toContain('"/submit"');
+    expect(init.text).toContain('"/tasks/{id}/cancel"');
+    const bundle = await request(system.api).get('/docs/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.type).toMatch(/javascript/);
+  });
+
   test('every other route without a key is a 401 that says how to send one', async () => {
     const id = randomUUID();
     const routes: [string, string][] = [
