@@ -49,8 +49,6 @@ import {
 
 const { EventType } = temporal.api.enums.v1;
 
-const TASK = README_TASK;
-
 const { values: opts } = parseArgs({
   options: {
     clients: { type: 'string', default: '50' },
@@ -94,7 +92,8 @@ async function main(): Promise<void> {
     say('warming up (bundling, caches): 5 tasks');
     const warm = newStats();
     let sampleId: string | undefined;
-    for (let i = 0; i < 5; i++) sampleId = await runOneTask(api, TASK, FOLLOW, warm, 180_000);
+    for (let i = 0; i < 5; i++)
+      sampleId = await runOneTask(api, README_TASK, FOLLOW, warm, 180_000);
     if (warm.failures.length || !sampleId) {
       throw new Error(`warm-up tasks failed: ${JSON.stringify(warm.failures.slice(0, 3))}`);
     }
@@ -106,7 +105,7 @@ async function main(): Promise<void> {
 
     say(`(a) one client, ${SINGLE} tasks in a row`);
     const single = newStats();
-    for (let i = 0; i < SINGLE; i++) await runOneTask(api, TASK, FOLLOW, single);
+    for (let i = 0; i < SINGLE; i++) await runOneTask(api, README_TASK, FOLLOW, single);
     report.single = summary(single, 0);
 
     say(`(m) ${IN_FLIGHT} tasks at once, sampling the worker's memory`);
@@ -117,7 +116,7 @@ async function main(): Promise<void> {
     // prom-client resets its event-loop histogram at each scrape: this one starts the window.
     await eventLoopDelay(stack.apiUrl);
     const loadMs = await closedLoop(CLIENTS, DURATION_MS, () =>
-      runOneTask(api, TASK, FOLLOW, load),
+      runOneTask(api, README_TASK, FOLLOW, load),
     );
     report.load = { ...summary(load, loadMs), api_event_loop: await eventLoopDelay(stack.apiUrl) };
 
@@ -212,7 +211,7 @@ async function memoryUnderLoad(stack: Stack, api: ReturnType<typeof jsonClient>)
   })();
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, () => runOneTask(api, TASK, FOLLOW, stats, 120_000)),
+    Array.from({ length: IN_FLIGHT }, () => runOneTask(api, README_TASK, FOLLOW, stats, 120_000)),
   );
   done = true;
   await sampler;

@@ -12,7 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { childPids, postmasterPid } from '../chaos/process-faults';
+import { postmasterPid } from '../chaos/process-faults';
+import { childPids } from '../src/db/os-process';
 import { findDevServers } from '../src/runtime/dev-server-orphan';
 import { jsonClient, README_TASK } from './pipeline/load';
 import { buildForBench, startStack, type StackControl } from './pipeline/stack';

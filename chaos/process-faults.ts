@@ -1,21 +1,5 @@
-import fs from 'node:fs';
-
-/** The pids of `pid`'s children (one level), from /proc. */
-export function childPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // "pid (comm) state ppid …": comm may hold spaces, so read after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) children.push(Number(entry));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return children;
-}
+import { childPids } from '../src/db/os-process';
+import { postmasterPid as pidOfPostmaster } from '../src/db/postmaster-lock';
 
 /**
  * Freezes a process and its children (`SIGSTOP`), as a hung VM, a stalled disk or a debugger
@@ -38,7 +22,10 @@ export function freezeTree(pid: number): () => void {
   };
 }
 
-/** The postmaster's pid of a PostgreSQL data directory (first line of postmaster.pid). */
+/** The running postmaster of a PostgreSQL data directory (it must have one). */
 export function postmasterPid(dataDir: string): number {
-  return Number(fs.readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+  const pid = pidOfPostmaster(dataDir);
+  if (pid === undefined)
+    throw new Error(`no postmaster.pid in ${dataDir}: PostgreSQL is not running`);
+  return pid;
 }

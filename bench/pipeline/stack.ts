@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { stopPostmaster } from '../../src/db/postmaster-lock';
+import { postmasterPid } from '../../chaos/process-faults';
 import type { PrismaClient } from '../../src/db/prisma-client';
 import { DEV_SERVER_ARGS } from '../../src/runtime/dev-server-args';
 import { resolveDevServer } from '../../src/toolchain';
@@ -237,10 +238,7 @@ export async function startStack(
         prisma: db.prisma,
         pgDataDir,
         restartPostgres: async () => {
-          const pid = Number(
-            fs.readFileSync(path.join(pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
-          );
-          await stopPostmaster(pid);
+          await stopPostmaster(postmasterPid(pgDataDir));
           const again = await startEmbeddedPostgres({ dataDir: pgDataDir, port: pgPort });
           stops.push(() => again.stop());
         },

@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 
 import { DbError } from './db-error';
 import type { DbLogger } from './db-logger';
-
-const run = promisify(execFile);
+import { isProcessRunning, processInfo, stopProcess } from './os-process';
 
 /**
  * A custom setting passed on the postmaster's command line (`-c octollm.starter_pid=N`).
@@ -17,76 +13,25 @@ const run = promisify(execFile);
  */
 export const STARTER_PID_SETTING = 'octollm.starter_pid';
 
-export interface ProcessInfo {
-  ppid: number;
-  args: string[];
-}
-
-/**
- * Whether `pid` is a running process. A zombie (exited, not yet reaped) counts as gone: an
- * orphaned postmaster is reaped by PID 1, which in some containers never reaps at all.
- */
-export function isProcessRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no procfs: trust kill()
-  }
-}
-
-/** A process's parent and command line, from /proc (or ps where there is no procfs). */
-export async function processInfo(pid: number): Promise<ProcessInfo | undefined> {
-  try {
-    const [cmdline, stat] = await Promise.all([
-      fs.readFile(`/proc/${pid}/cmdline`, 'utf8'),
-      fs.readFile(`/proc/${pid}/stat`, 'utf8'),
-    ]);
-    // stat is "pid (comm) state ppid ..."; comm may contain spaces, so parse after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return { ppid, args: cmdline.split('\0').filter(Boolean) };
-  } catch {
-    // No procfs (macOS) or the process just exited: ask ps instead.
-    try {
-      const { stdout } = await run('ps', ['-o', 'ppid=,args=', '-p', String(pid)]);
-      const match = /^\s*(\d+)\s+(.*)$/.exec(stdout.trim());
-      return match ? { ppid: Number(match[1]), args: (match[2] ?? '').split(/\s+/) } : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-/** Whether `pid` exits within `timeoutMs`. */
-export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isProcessRunning(pid)) return true;
-    await sleep(50);
-  }
-  return !isProcessRunning(pid);
-}
-
 /** Stops a postmaster the way pg_ctl does: fast shutdown, then immediate, then kill. */
 export async function stopPostmaster(pid: number): Promise<void> {
-  const steps: [NodeJS.Signals, number][] = [
+  await stopProcess(pid, [
     ['SIGINT', 20_000],
     ['SIGQUIT', 5_000],
     ['SIGKILL', 5_000],
-  ];
-  for (const [signal, waitMs] of steps) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      return;
-    }
-    if (await waitForExit(pid, waitMs)) return;
+  ]);
+}
+
+/** The pid on the first line of a postmaster.pid file (negative in a standalone backend's). */
+const pidIn = (content: string) => Math.abs(Number.parseInt(content.split('\n')[0] ?? '', 10));
+
+/** The pid a data directory's postmaster.pid names, if there is one to read. */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = pidIn(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -118,7 +63,7 @@ export async function reclaimDataDir(
   } catch {
     return;
   }
-  const pid = Math.abs(Number.parseInt(content.split('\n')[0] ?? '', 10));
+  const pid = pidIn(content);
   const removeStale = async (reason: string) => {
     log.warn({ dataDir, pid, reason }, 'removing stale postmaster.pid');
     await fs.rm(pidFile, { force: true });

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 
-import { isProcessRunning, processInfo, waitForExit } from '../db/postmaster-lock';
+import { isProcessRunning, processInfo, stopProcess } from '../db/os-process';
 
 /**
  * Set in the environment of the dev server OctoLLM starts: the pid of the process that started
@@ -73,7 +73,12 @@ export async function reclaimDevServer(place: DevServerPlace): Promise<void> {
       `stopping the orphaned Temporal dev server (pid ${server.pid}) left by a previous run ` +
         `(process ${server.starterPid}, which started it, is gone)`,
     );
-    if (!(await stopProcess(server.pid))) {
+    // SIGTERM (the dev server shuts down cleanly on it), then SIGKILL.
+    const stopped = await stopProcess(server.pid, [
+      ['SIGTERM', 10_000],
+      ['SIGKILL', 5_000],
+    ]);
+    if (!stopped) {
       throw new DevServerError(
         'ORPHAN_NOT_STOPPED',
         `Could not stop the orphaned Temporal dev server (pid ${server.pid}) using ` +
@@ -115,22 +120,6 @@ async function starterOf(pid: number): Promise<number | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** SIGTERM (the dev server shuts down cleanly on it), then SIGKILL. */
-async function stopProcess(pid: number): Promise<boolean> {
-  for (const [signal, waitMs] of [
-    ['SIGTERM', 10_000],
-    ['SIGKILL', 5_000],
-  ] as const) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      return true; // already gone
-    }
-    if (await waitForExit(pid, waitMs)) return true;
-  }
-  return false;
 }
 
 async function assertPortFree({

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { DbError } from '../../src/db/db-error';
 import type { DbLogger } from '../../src/db/db-logger';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres';
-import { isProcessRunning } from '../../src/db/postmaster-lock';
+import { isProcessRunning } from '../../src/db/os-process';
 import { freePort, makeTempRoot } from './start-test-database';
 
 let root: string;

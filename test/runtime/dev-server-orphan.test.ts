@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
-import { isProcessRunning } from '../../src/db/postmaster-lock';
+import { isProcessRunning } from '../../src/db/os-process';
 import {
   DevServerError,
   findDevServers,
