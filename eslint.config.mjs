@@ -91,6 +91,24 @@ export default tseslint.config(
     },
   },
   {
+    // The command line is a client of the REST API: it knows the API's JSON and the shared
+    // contracts, never the server's code.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*', '!../shared', '!../shared/*'],
+              message: 'The command line may import only src/shared and its own files.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: {
       globals: {

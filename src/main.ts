@@ -34,7 +34,7 @@ const loadApi = async (): Promise<typeof ApiModule> => require('./api/api-app');
 const loadServices = async (): Promise<typeof ServicesModule> => require('./runtime/services');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const USAGE = `Usage: octollm <command>
+const USAGE = `Usage: tsx src/main.ts <command> (node dist/main.js in the image; npm start, npm run api|worker|services|migrate|keys)
   start              everything: PostgreSQL, Temporal dev server + Web UI, services, worker, API (default)
   api                the REST facade only
   worker             the Temporal worker only
