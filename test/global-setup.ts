@@ -1,3 +1,4 @@
+import { ensureChromium } from './support/chromium';
 import { devServer, testServer } from './support/temporal-servers';
 
 /**
@@ -12,5 +13,12 @@ export default async function globalSetup(): Promise<void> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   process.stderr.write(
     `\n[toolchain] test server: ${test.source}; dev server: ${dev.source} (${seconds} s)\n`,
+  );
+  // The browser tests' Chromium, installed here (once, before any test's timeout) if missing.
+  const chromium = ensureChromium((msg) => process.stderr.write(`[toolchain] ${msg}\n`));
+  process.stderr.write(
+    'path' in chromium
+      ? `[toolchain] chromium: ${chromium.path}\n`
+      : `[toolchain] chromium: none, the browser tests will be skipped: ${chromium.missing}\n`,
   );
 }

@@ -3,15 +3,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseServerTiming } from '../../src/api/server-timing';
 
-/** The README's example task: five steps on four arms (offline). */
-export const README_TASK = {
-  goal: 'Research the trade-offs of event sourcing and write a short summary',
-  constraints: ['cite sources'],
-  context: { audience: 'backend engineers' },
-  acceptance_criteria: ['summary is non-empty'],
-  priority: 'high',
-  budget: { max_cost_usd: 0.5, max_time_seconds: 120, max_tokens: 20000 },
-};
+export { README_TASK } from '../../src/api/request-examples';
 
 /** One JSON request's outcome. */
 export interface JsonReply {

@@ -23,6 +23,12 @@ import {
   taskIdParams,
   taskQuerySchema,
 } from './tasks-router';
+import {
+  BUDGET_EXTENSION_EXAMPLE,
+  DECISION_EXAMPLE,
+  DOCUMENT_EXAMPLE,
+  README_TASK,
+} from './request-examples';
 
 const errorSchema = z
   .object({
@@ -124,12 +130,15 @@ const control = (
   answer: string,
   body?: z.ZodType,
   answerSchema: z.ZodType = controlled,
+  example?: object,
 ) => ({
   post: {
     operationId,
     summary,
     requestParams: { path: taskIdParams },
-    ...(body ? { requestBody: { content: { 'application/json': { schema: body } } } } : {}),
+    ...(body
+      ? { requestBody: { content: { 'application/json': { schema: body, example } } } }
+      : {}),
     responses: {
       [ok]: json(answerSchema, answer),
       ...errors(400, 404, 409, 503),
@@ -163,7 +172,9 @@ export function createOpenApiDocument() {
         post: {
           summary: 'Submit a task',
           requestParams: { header: submitHeadersSchema },
-          requestBody: { content: { 'application/json': { schema: submitTaskSchema } } },
+          requestBody: {
+            content: { 'application/json': { schema: submitTaskSchema, example: README_TASK } },
+          },
           responses: {
             '200': {
               ...json(accepted, 'The task this Idempotency-Key already stands for'),
@@ -255,6 +266,8 @@ export function createOpenApiDocument() {
         '200',
         'Approved',
         decisionBodySchema,
+        controlled,
+        DECISION_EXAMPLE,
       ),
       '/tasks/{id}/reject': control(
         'rejectTask',
@@ -262,6 +275,8 @@ export function createOpenApiDocument() {
         '200',
         'Rejected',
         decisionBodySchema,
+        controlled,
+        DECISION_EXAMPLE,
       ),
       '/tasks/{id}/budget': control(
         'extendTaskBudget',
@@ -270,11 +285,16 @@ export function createOpenApiDocument() {
         'The new budget',
         budgetExtensionSchema,
         budgetExtended,
+        BUDGET_EXTENSION_EXAMPLE,
       ),
       '/documents': {
         post: {
           summary: 'Add a document for the retriever arm',
-          requestBody: { content: { 'application/json': { schema: createDocumentSchema } } },
+          requestBody: {
+            content: {
+              'application/json': { schema: createDocumentSchema, example: DOCUMENT_EXAMPLE },
+            },
+          },
           responses: {
             '201': json(documentCreatedSchema, 'Created'),
             ...errors(400, 413),

@@ -25,6 +25,7 @@ import type { TaskStatus } from '../../src/shared/task-status';
 import { listenForTaskChanges } from '../../src/db/task-changes';
 import { startTestDatabase, type TestDatabase } from '../db/start-test-database';
 import { DEV_SERVER_ARGS } from '../../src/runtime/dev-server-args';
+import { freePortRange } from '../../src/toolchain/wait-for-port';
 import { devServer, workflowBundle } from './temporal-servers';
 
 /** The whole system, in this process, on real parts: PostgreSQL, Temporal dev server, HTTP services. */
@@ -43,7 +44,18 @@ export interface TestSystem {
    * and optionally an arm registry whose health decides where steps go.
    */
   addLane(taskQueue: string, urls: ServiceUrls, arms?: ArmInstance[]): Promise<Express>;
+  /** With `webUi`: the Temporal Web UI, and the port `api` must listen on for its codec. */
+  webUi?: { url: string; apiPort: number };
   stop(): Promise<void>;
+}
+
+/** How the system starts. */
+export interface SystemOptions {
+  /**
+   * Also serve the Temporal Web UI, which decodes payloads through the API's codec endpoint
+   * (as `npm start` sets it up). The API is not listening yet: the test listens on `apiPort`.
+   */
+  webUi?: boolean;
 }
 
 const silent = pino({ level: 'silent' });
@@ -52,12 +64,17 @@ const silent = pino({ level: 'silent' });
  * Starts embedded PostgreSQL, the Temporal dev server, every service, a worker and the API.
  * `env` adds configuration, e.g. `OPENAI_API_KEY` and `OPENAI_BASE_URL` for a model server.
  */
-export async function startSystem(env: Record<string, string> = {}): Promise<TestSystem> {
+export async function startSystem(
+  env: Record<string, string> = {},
+  options: SystemOptions = {},
+): Promise<TestSystem> {
   const config = loadConfig({ OCTOLLM_DATA_DIR: '.octollm', ...env });
   const [db, server] = await Promise.all([startTestDatabase(), devServer()]);
   const cleanup: (() => Promise<unknown>)[] = [() => db.stop()];
   try {
-    return await startOnDatabase(config, db, server, cleanup);
+    const base = options.webUi ? await freePortRange(2) : undefined;
+    const webUi = base === undefined ? undefined : { uiPort: base, apiPort: base + 1 };
+    return await startOnDatabase(config, db, server, cleanup, webUi);
   } catch (err) {
     // A half-started system would keep jest alive: stop whatever did start.
     for (const stop of cleanup.reverse()) await stop().catch(() => undefined);
@@ -70,14 +87,20 @@ async function startOnDatabase(
   db: TestDatabase,
   server: Awaited<ReturnType<typeof devServer>>,
   cleanup: (() => Promise<unknown>)[],
+  webUi?: { uiPort: number; apiPort: number },
 ): Promise<TestSystem> {
   const temporal = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: server.executable,
-      ui: false,
-      extraArgs: [...DEV_SERVER_ARGS],
+      ui: webUi !== undefined,
+      uiPort: webUi?.uiPort,
+      extraArgs: [
+        ...DEV_SERVER_ARGS,
+        ...(webUi ? ['--ui-codec-endpoint', `http://127.0.0.1:${webUi.apiPort}/codec`] : []),
+      ],
     },
   });
+  const uiUrl = webUi && `http://127.0.0.1:${webUi.uiPort}`;
   cleanup.push(() => temporal.teardown());
   // Payloads are encrypted as `npm start` encrypts them, with a key of this system's own.
   const codec = new AesGcmPayloadCodec(
@@ -151,6 +174,8 @@ async function startOnDatabase(
       // Requests act for the tenant `local`; test/api/auth.test.ts covers keys and tenants.
       auth: { mode: 'off' },
       codec,
+      codecCorsOrigins: uiUrl ? [uiUrl, `http://localhost:${webUi!.uiPort}`] : [],
+      temporalUiUrl: uiUrl,
     });
     cleanup.push(() => app.starter.stop());
     return app.app;
@@ -166,6 +191,7 @@ async function startOnDatabase(
     urls,
     api,
     addLane,
+    webUi: uiUrl ? { url: uiUrl, apiPort: webUi!.apiPort } : undefined,
     stop: async () => {
       for (const { worker } of workers) worker.shutdown();
       await Promise.all(workers.map((w) => w.running));
