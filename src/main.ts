@@ -342,7 +342,9 @@ OctoLLM is up.
 
 ${auth}
 
-Try:
+Try, from this folder (the command line finds the key itself):
+  npx octollm submit "Research the trade-offs of event sourcing" --wait
+or with curl:
   export OCTOLLM_API_KEY=$(cat ${keyFile})
   curl -s -X POST ${apiUrl}/submit -H "Authorization: Bearer $OCTOLLM_API_KEY" \\
     -H 'content-type: application/json' \\

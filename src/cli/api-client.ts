@@ -129,11 +129,16 @@ export class ApiClient {
       d.field ? `${d.field}: ${d.message}` : d.message,
     );
     const details = issues.some((i) => !message.includes(i)) ? ` (${issues.join('; ')})` : '';
-    let hint = '';
     if (status === 401 && this.env.keySource === 'none') {
-      hint =
-        '; set OCTOLLM_API_KEY to an API key (`npm start` prints one and keeps it in .octollm/api-key)';
-    } else if (status === 401 || status === 403) {
+      return new ApiError(
+        'UNAUTHENTICATED: no API key; set OCTOLLM_API_KEY (`npm start` prints one and keeps it ' +
+          'in .octollm/api-key, which octollm reads by itself when run from that folder)',
+        status,
+        error?.code,
+      );
+    }
+    let hint = '';
+    if (status === 401 || status === 403) {
       hint = `; check OCTOLLM_API_KEY${this.env.keySource === 'file' ? ' (the key came from .octollm/api-key)' : ''}`;
     }
     return new ApiError(

@@ -153,7 +153,11 @@ async function uploadOne(client: ApiClient, file: string, source?: string): Prom
     });
     return { file, id: doc.id };
   } catch (err) {
-    if (!(err instanceof ApiError) || err.status === undefined) throw err;
-    return { file, error: err.message };
+    // A refused document (400, 413) is this file's problem; anything else (no key, the API
+    // away) would fail every file alike, so it stops the upload with one message.
+    if (err instanceof ApiError && (err.status === 400 || err.status === 413)) {
+      return { file, error: err.message };
+    }
+    throw err;
   }
 }

@@ -178,7 +178,8 @@ export function addTaskCommands(program: Command, run: Run): void {
         }
         if (page.tasks.length === 0) console.log('No tasks.');
         else {
-          const width = Math.max(20, (process.stdout.columns || 120) - 90);
+          // The other columns take 88 characters; the goal gets the rest of the terminal.
+          const width = Math.max(20, (process.stdout.columns || 160) - 89);
           printTable(
             ['ID', 'STATUS', 'PRIORITY', 'CREATED', 'GOAL'],
             page.tasks.map((t) => [

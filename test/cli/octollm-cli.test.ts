@@ -1,16 +1,19 @@
-import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { stripVTControlCharacters } from 'node:util';
 import path from 'node:path';
+import {
+  octollm as run,
+  octollmInTerminal as runInTerminal,
+  octollmUntil,
+  type Ran,
+} from '../support/octollm-cli';
 import { startSystem, type TestSystem } from '../support/system';
 
 // The `octollm` command line as a user runs it (bin/octollm.cjs, a child process) against the
 // whole system on real parts: REST API, Temporal dev server, worker, services, PostgreSQL.
 
-const BIN = path.resolve(__dirname, '../../bin/octollm.cjs');
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 let system: TestSystem;
@@ -33,44 +36,9 @@ afterAll(async () => {
   await system?.stop();
 }, 60_000);
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `octollm args…` with pipes (no terminal), as a script would. */
-async function octollm(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...env, ...extraEnv } },
-      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-/**
- * Runs `octollm args…` in a pseudo-terminal (util-linux `script`), as a person at a terminal
- * would, and returns everything the terminal was sent, escape sequences removed.
- */
-async function octollmInTerminal(args: string[]): Promise<Ran> {
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`);
-  const child = spawn(
-    'script',
-    ['-qec', `stty cols 120 rows 40; ${quoted.join(' ')}`, '/dev/null'],
-    {
-      env: { ...env, TERM: 'xterm-256color' },
-    },
-  );
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-  return { code, stdout: stripAnsi(out), stderr: '' };
-}
-
-const stripAnsi = (text: string) => stripVTControlCharacters(text).replace(/\r/g, '');
+const octollm = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  run(args, { ...env, ...extraEnv });
+const octollmInTerminal = (args: string[]) => runInTerminal(args, env);
 
 test('submit --wait in a terminal shows the task and its steps live and exits 0 when it completes', async () => {
   const { code, stdout } = await octollmInTerminal([
@@ -160,10 +128,13 @@ test('a plan awaiting approval is shown with what to do, then approved and follo
   } while (!status.stdout.includes('awaiting_approval') && Date.now() < deadline);
   expect(status.stdout).toContain(`octollm approve ${id}`);
   // Piped, the follower prints one line per change, no redraws.
-  const [approved, followed] = await Promise.all([
-    octollm(['approve', id, '--comment', 'looks right']),
-    octollm(['status', id, '--follow']),
-  ]);
+  const following = await octollmUntil(
+    ['status', id, '--follow'],
+    env,
+    new RegExp(`^task ${id} awaiting_approval$`, 'm'),
+  );
+  const approved = await octollm(['approve', id, '--comment', 'looks right']);
+  const followed = await following.done;
   expect(approved).toMatchObject({ code: 0, stdout: `Task ${id} approved\n` });
   expect(followed.code).toBe(0);
   expect(followed.stdout).toMatch(new RegExp(`^task ${id} awaiting_approval$`, 'm'));
