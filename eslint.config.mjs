@@ -2,6 +2,84 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The folders of src/, each a layer (STYLE.md: the folders show the architecture). */
+const LAYERS = [
+  'activities',
+  'api',
+  'cli',
+  'config',
+  'db',
+  'generated',
+  'http',
+  'observability',
+  'runtime',
+  'services',
+  'shared',
+  'toolchain',
+  'workflows',
+];
+
+/**
+ * Layers point one way (STYLE.md rule 14): what each layer must not import. `runtime/` and
+ * `main.ts` wire everything together and may import all of it.
+ */
+const FORBIDDEN = {
+  // Workflow code runs in Temporal's deterministic sandbox: contracts only (activities as types).
+  workflows: LAYERS.filter((l) => !['shared', 'workflows', 'activities'].includes(l)),
+  activities: ['api', 'cli', 'runtime', 'services', 'toolchain', 'workflows'],
+  // Services know only shared contracts and their own code.
+  services: ['activities', 'api', 'cli', 'config', 'runtime', 'toolchain', 'workflows'],
+  // The API reaches workflows through Temporal and the services through workflows.
+  api: ['activities', 'cli', 'runtime', 'services', 'toolchain'],
+  // The command line is a client of the REST API: its JSON and the shared contracts only.
+  cli: LAYERS.filter((l) => !['shared', 'cli'].includes(l)),
+  config: ['activities', 'api', 'cli', 'db', 'http', 'runtime', 'services', 'workflows'],
+  db: ['activities', 'api', 'cli', 'config', 'http', 'runtime', 'services', 'workflows'],
+  http: ['activities', 'api', 'cli', 'config', 'runtime', 'services', 'workflows'],
+  observability: LAYERS.filter((l) => l !== 'observability'),
+  toolchain: ['activities', 'api', 'cli', 'db', 'http', 'runtime', 'services', 'workflows'],
+  shared: LAYERS.filter((l) => l !== 'shared'),
+};
+
+/** Every relative spelling of an import of `layer` from up to four folders deep. */
+const importsOf = (layer) =>
+  [1, 2, 3, 4].flatMap((depth) => {
+    const path = `${'../'.repeat(depth)}${layer}`;
+    return [path, `${path}/*`];
+  });
+
+function layerRules() {
+  return Object.entries(FORBIDDEN).map(([layer, forbidden]) => {
+    const patterns = [
+      {
+        group: forbidden.flatMap(importsOf),
+        message: `Layers point one way: src/${layer} must not import this layer (STYLE.md rule 14); move what both need into src/shared.`,
+      },
+    ];
+    if (layer === 'workflows') {
+      patterns.push(
+        {
+          group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'child_process'],
+          message: 'Workflows must not use Node built-ins.',
+        },
+        {
+          group: ['got', 'openai', 'pg', '@prisma/*', 'express'],
+          message: 'Workflows must not do I/O.',
+        },
+        {
+          group: importsOf('activities'),
+          message: 'Import activities as types only.',
+          allowTypeImports: true,
+        },
+      );
+    }
+    return {
+      files: [`src/${layer}/**/*.ts`],
+      rules: { 'no-restricted-imports': ['error', { patterns }] },
+    };
+  });
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -30,93 +108,7 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  {
-    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O.
-    files: ['src/workflows/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'child_process'],
-              message: 'Workflows must not use Node built-ins.',
-            },
-            {
-              group: ['got', 'openai', 'pg', '@prisma/*', '**/generated/**', 'express'],
-              message: 'Workflows must not do I/O.',
-            },
-            {
-              group: ['**/activities', '**/activities/*'],
-              message: 'Import activities as types only.',
-              allowTypeImports: true,
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Layers point one way (STYLE.md rule 14): services know only shared contracts and their
-    // own code; what they share with the rest moves down into src/shared.
-    files: ['src/services/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                '**/config',
-                '**/config/*',
-                '**/workflows/*',
-                '**/activities/*',
-                '**/api/*',
-                '**/runtime/*',
-              ],
-              message:
-                'Services must not import config, workflows, activities, the API or the runtime: move what both need into src/shared.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Shared contracts have no dependencies inside the app.
-    files: ['src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../*'],
-              message: 'src/shared must not import from other layers.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // The command line is a client of the REST API: it knows the API's JSON and the shared
-    // contracts, never the server's code.
-    files: ['src/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../*', '!../shared', '!../shared/*'],
-              message: 'The command line may import only src/shared and its own files.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerRules(),
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: {

@@ -5,7 +5,7 @@ import { isOutputRef } from '../shared/output-ref';
 import { toStorable } from '../shared/safe-text';
 import type { PlanStep } from '../shared/plan';
 import { isTerminalStatus, type TaskStatus } from '../shared/task-status';
-import type { StepState } from '../workflows/definitions';
+import type { StepState } from '../shared/task-status';
 
 /** A task's plan, as stored when it starts running. */
 export interface PlanRecord {

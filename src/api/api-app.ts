@@ -9,13 +9,19 @@ import { createAuth, type AuthOptions } from './auth';
 import { createCodecRouter } from './codec-router';
 import { createDocumentsRouter } from './documents-router';
 import { createInputScreening } from './input-screening';
-import type { ArmHealthMonitor } from '../runtime/arm-health';
 import type { TaskWorkflowInput } from '../workflows/definitions';
 import swaggerUi from 'swagger-ui-express';
 import { createOpenApiDocument } from './openapi';
 import { createTasksRouter } from './tasks-router';
 import { createWorkflowReconciler, type WorkflowReconciler } from './workflow-reconciler';
 import { createWorkflowStarter, type WorkflowStarter } from './workflow-starter';
+
+/** An arm instance as `GET /arms` shows it: its registry entry and its live health. */
+export interface ArmStatus {
+  arm: string;
+  name: string;
+  health: { healthy: boolean };
+}
 
 /** What the REST facade needs; it never calls the services' work endpoints itself. */
 export interface ApiDeps {
@@ -31,8 +37,8 @@ export interface ApiDeps {
   temporalUiUrl?: string;
   /** Whether the namespace has OctoLLM's search attributes registered (default false). */
   searchAttributes?: boolean;
-  /** The arm registry with live health, for `GET /arms` and readiness. */
-  arms?: Pick<ArmHealthMonitor, 'snapshot'>;
+  /** The arm registry with live health (the runtime's ArmHealthMonitor), for `GET /arms` and readiness. */
+  arms?: { snapshot(): ArmStatus[] };
   /** Per-arm timeouts, attempts and concurrency handed to each task's workflow. */
   armLimits?: TaskWorkflowInput['armLimits'];
   /** Change announcements for `GET /tasks/:id?wait=` (else waits re-read every second). */

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../generated/prisma/client';
-import { runPeriodically, type Periodic } from '../runtime/periodic';
+import { runPeriodically, type Periodic } from './periodic';
 import { TERMINAL_STATUSES } from '../shared/task-status';
 
 /** What the reconciler needs. */

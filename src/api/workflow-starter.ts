@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { PrismaClient, Task } from '../generated/prisma/client';
-import { runPeriodically, type Periodic } from '../runtime/periodic';
+import { runPeriodically, type Periodic } from './periodic';
 import { specOf } from './task-row';
 import { TEMPORAL_PRIORITY_KEY } from '../shared/task';
 import { memoGoal, SEARCH_ATTRIBUTES, type TaskWorkflowInput } from '../workflows/definitions';
