@@ -347,6 +347,10 @@ function spawnPostmaster(o: SpawnOptions): Promise<ChildProcess> {
     ...o.account,
     env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'ignore', 'pipe'],
+    // A process group of its own: a terminal's Ctrl-C reaches only the app, which stops the API
+    // and the worker first and PostgreSQL last (it would otherwise shut down at once, under
+    // their last writes, and be reported as exited unexpectedly).
+    detached: true,
   });
   const recent: string[] = [];
   let pending = '';

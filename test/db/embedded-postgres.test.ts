@@ -151,6 +151,34 @@ describe('startEmbeddedPostgres', () => {
     expect(await query(server.databaseUrl, 'SELECT v FROM kept')).toHaveLength(1);
   });
 
+  it("outlives a terminal's Ctrl-C to the app's process group, so the app stops it last", async () => {
+    // Like a shell job: the app leads its own process group, and Ctrl-C signals the group.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'orphan-starter.fixture.ts'), dataDir, String(port)],
+      {
+        cwd: path.resolve(__dirname, '../..'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+        detached: true,
+      },
+    );
+    const lines: Record<string, unknown>[] = [];
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + 30_000;
+    while (lines.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const { pid } = lines[0] as { pid: number };
+
+    process.kill(-child.pid!, 'SIGINT');
+    await exited;
+
+    expect(lines[1]).toEqual({ upAfterCtrlC: true, warnings: [] });
+    expect(isProcessRunning(pid)).toBe(false);
+  });
+
   it('refuses a data directory that a live server of another starter is using', async () => {
     const live = await start();
 
