@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // First step of `npm start` and `npm test`: make a fresh clone runnable with no other command.
-// Installs the locked dependencies when node_modules is missing or stale, then generates the
+// Installs the locked dependencies (npm ci) when node_modules is missing or stale, then generates the
 // Prisma client. Plain Node (no TypeScript, no dependencies): it runs before anything exists.
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -27,16 +27,16 @@ function main() {
   const hash = lockHash();
   const current = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
   if (current !== hash) {
-    // `npm install` rather than `npm ci`: registries that carry only some platforms' optional
-    // binaries (as on these machines) leave the lockfile without the others, which npm ci refuses.
-    // With a complete lockfile `npm install` installs exactly the locked versions.
-    console.error('[octollm] installing dependencies (npm install from package-lock.json)…');
+    // `npm ci`: exactly the versions in the committed (complete) lockfile, nothing else, and
+    // package-lock.json left as it is.
+    console.error('[octollm] installing dependencies (npm ci from package-lock.json)…');
     const started = Date.now();
     try {
-      execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+      execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
     } catch {
       fail(
-        'npm install failed. Check that the npm registry is reachable (npm config get registry) and retry.',
+        'npm ci failed. If package.json changed, run `npm install` to update package-lock.json and ' +
+          'commit it; otherwise check that the npm registry is reachable (npm config get registry) and retry.',
       );
     }
     fs.writeFileSync(stampFile, hash);
