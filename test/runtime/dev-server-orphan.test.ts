@@ -74,13 +74,30 @@ describe('the dev server left by a killed run', () => {
     await new Promise((resolve) => child.once('exit', resolve));
     expect(isProcessRunning(server!.pid)).toBe(true); // children outlive a SIGKILLed parent
 
+    // The orphan's output pipe went with its starter: at its next log line it may die of
+    // SIGPIPE by itself. Watch for that, so the check below knows which case it is in.
+    let diedAt: number | undefined;
+    const watch = setInterval(() => {
+      if (diedAt === undefined && !isProcessRunning(server!.pid)) diedAt = Date.now();
+    }, 5);
+
     // A fresh start stops the orphan and runs its own server on the same database and port.
-    const said: string[] = [];
-    const temporal = await openTemporal(config, (msg) => said.push(msg));
+    const said: { at: number; msg: string }[] = [];
+    const temporal = await openTemporal(config, (msg) => said.push({ at: Date.now(), msg }));
+    clearInterval(watch);
     try {
-      expect(said.join('\n')).toContain(
-        `stopping the orphaned Temporal dev server (pid ${server!.pid})`,
+      const stopping = said.find((s) =>
+        s.msg.includes(`stopping the orphaned Temporal dev server (pid ${server!.pid})`),
       );
+      if (!stopping) {
+        // Not stopped by this start: then it must have died before the start looked.
+        const starting = said.find((s) => s.msg.startsWith('starting the Temporal dev server'));
+        expect({ diedAt, before: starting!.at }).toEqual({
+          diedAt: expect.any(Number),
+          before: expect.any(Number),
+        });
+        expect(diedAt!).toBeLessThanOrEqual(starting!.at);
+      }
       expect(isProcessRunning(server!.pid)).toBe(false);
       const [fresh] = await findDevServers(dbFile);
       // (Jest gives each test file its own copy of process.env, which a child does not inherit:
