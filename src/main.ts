@@ -18,6 +18,7 @@ import { priceOf } from './shared/model-cost';
 import { openDatabase, type Database } from './db/database';
 import { listenForTaskChanges } from './db/task-changes';
 import { createLogger } from './observability/logger';
+import { startTracing, type Tracing } from './observability/tracing';
 import { ArmHealthMonitor } from './runtime/arm-health';
 import { openTemporal, type TemporalHandle } from './runtime/temporal-connection';
 import { closeServers, listen } from './runtime/listen';
@@ -63,14 +64,18 @@ async function main(argv: string[]): Promise<void> {
   const say = (msg: string) => logger.info(msg);
   const stoppers: Stopper[] = [];
   installShutdown(stoppers, logger);
+  // Before any server starts, so their HTTP is traced; stopped last, so the last spans leave.
+  const tracing = startTracing(`octollm-${command}`, config.tracing.endpoint);
+  stoppers.push(() => tracing.shutdown());
+  if (config.tracing.endpoint) say(`traces go to ${config.tracing.endpoint} (OTLP/HTTP)`);
 
   switch (command) {
     case 'start':
-      return startAll(config, logger, stoppers);
+      return startAll(config, logger, stoppers, tracing);
     case 'api':
       return startApi(config, logger, stoppers, say);
     case 'worker':
-      return startWorker(config, stoppers, say, false);
+      return startWorker(config, stoppers, say, false, tracing);
     case 'services': {
       const unknown = rest.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
       if (unknown.length)
@@ -172,7 +177,12 @@ function dbOptions(config: Config) {
 }
 
 /** The whole system in one process, on embedded defaults. */
-async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Promise<void> {
+async function startAll(
+  config: Config,
+  logger: Logger,
+  stoppers: Stopper[],
+  tracing: Tracing,
+): Promise<void> {
   const say = (msg: string) => logger.info(msg);
   const db = await openDatabase({ ...dbOptions(config), log: say });
   stoppers.push(() => db.stop());
@@ -183,7 +193,7 @@ async function startAll(config: Config, logger: Logger, stoppers: Stopper[]): Pr
   const services = await startServices(SERVICE_NAMES, config, logger, {}, { prisma: db.prisma });
   stoppers.push(() => closeServers(services.map((s) => s.server)));
 
-  const { worker, arms } = await createWorker(config, db, temporal, stoppers);
+  const { worker, arms } = await createWorker(config, db, temporal, stoppers, tracing);
   const running = worker.run();
   stoppers.push(() => drain(worker, running));
 
@@ -272,6 +282,7 @@ async function createWorker(
   db: Database,
   temporal: TemporalHandle,
   stoppers: Stopper[],
+  tracing: Tracing,
 ) {
   const arms = new ArmHealthMonitor(config.services.arms);
   await arms.start();
@@ -283,6 +294,7 @@ async function createWorker(
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     shutdownGraceSeconds: config.temporal.shutdownGraceSeconds,
     dataConverter: temporal.dataConverter,
+    tracing,
     activities: createActivities({
       prisma: db.prisma,
       services: config.services,
@@ -297,12 +309,13 @@ async function startWorker(
   stoppers: Stopper[],
   say: (m: string) => void,
   devServer: boolean,
+  tracing: Tracing,
 ) {
   const db = await openDatabase({ ...dbOptions(config), log: say });
   stoppers.push(() => db.stop());
   const temporal = await openTemporal(config, say, { startDevServer: devServer });
   stoppers.push(() => temporal.close());
-  const { worker } = await createWorker(config, db, temporal, stoppers);
+  const { worker } = await createWorker(config, db, temporal, stoppers, tracing);
   const running = worker.run();
   stoppers.push(() => drain(worker, running));
   say(`worker polling task queue ${config.temporal.taskQueue} on ${temporal.address}`);

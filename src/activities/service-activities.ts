@@ -1,3 +1,4 @@
+import { inSpan } from '../observability/spans';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Got } from 'got';
 import { armExecuteResponseSchema, type ArmExecuteResponse } from '../shared/arm';
@@ -328,7 +329,25 @@ export function createServiceActivities(
           servedBy: target.name,
           ...(input.spentBefore ? { reserved: input.budgetLeft } : {}),
         });
-        const answer = await callArmWithinGrant(target, input, before, signal);
+        // A span named after the step and its arm, around the call (its HTTP span beneath).
+        const answer = await inSpan(
+          `step ${stepId} ${step.arm}`,
+          {
+            'octollm.task_id': taskId,
+            'octollm.step_id': stepId,
+            'octollm.arm': step.arm,
+            'octollm.attempt': attempt,
+            'octollm.served_by': target.name,
+          },
+          async (span) => {
+            const reply = await callArmWithinGrant(target, input, before, signal);
+            span.setAttributes({
+              'octollm.tokens': reply.usage.tokens,
+              'octollm.cost_usd': reply.usage.cost_usd,
+            });
+            return reply;
+          },
+        );
         // What the step has cost so far, this call and every earlier attempt's included.
         const usage = {
           tokens: before.tokens + answer.usage.tokens,

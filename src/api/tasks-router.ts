@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   WorkflowNotFoundError,
@@ -180,6 +181,8 @@ export function createTasksRouter(deps: TasksRouterDeps): Router {
     )['Idempotency-Key'];
     const tenant = tenantOf(res);
     const id = key === undefined ? randomUUID() : taskIdForIdempotencyKey(tenant.id, key);
+    // The task's trace starts here: its workflow, activities and service calls join it.
+    trace.getActiveSpan()?.setAttribute('octollm.task_id', id);
     const idempotency = key === undefined ? undefined : { key, requestHash: hashSubmission(spec) };
     const timing = new ServerTiming();
     // Screened before anything is written: the row holds only what screening let through

@@ -19,6 +19,8 @@ const optionalUrl = optionalString.pipe(z.url().optional());
 const envSchema = z.object({
   OCTOLLM_DATA_DIR: z.string().default('.octollm'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** An OTLP/HTTP collector (Jaeger, Tempo, the OpenTelemetry Collector): traces go there. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
 
   DATABASE_URL: optionalString,
   EMBEDDED_PG_PORT: port.default(54329),
@@ -79,6 +81,8 @@ export type Env = z.infer<typeof envSchema>;
 
 /** OctoLLM's configuration, derived once from the environment. */
 export interface Config {
+  /** OpenTelemetry traces: exported over OTLP/HTTP to `endpoint`; off when unset. */
+  tracing: { endpoint?: string };
   env: Env;
   dataDir: string;
   database: { url?: string; embeddedPort: number; dataDir: string };
@@ -250,6 +254,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
       codecKeys: env.OCTOLLM_CODEC_KEYS,
     },
+    tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT },
     api: {
       host: env.API_HOST,
       port: env.API_PORT,

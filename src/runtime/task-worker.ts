@@ -5,7 +5,14 @@ import {
   type WorkflowBundle,
 } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
 import type { createActivities } from '../activities';
+import { NO_TRACING, type Tracing } from '../observability/tracing';
+import { TaskSpanAttributes } from './task-span-attributes';
 import { loadWorkflowBundle } from './workflow-bundle';
 
 /** What a task worker needs. */
@@ -25,6 +32,8 @@ export interface TaskWorkerOptions {
   shutdownGraceSeconds?: number;
   /** Encrypts what the worker sends to Temporal (see `payload-codec.ts`). */
   dataConverter?: DataConverter;
+  /** Where the activities' and workflows' spans go; default: nowhere. */
+  tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
 }
 
 /**
@@ -45,6 +54,7 @@ export const TASK_WORKER_TUNING = {
 
 /** Creates the worker that runs TaskWorkflow and its activities. */
 export async function createTaskWorker(options: TaskWorkerOptions): Promise<Worker> {
+  const tracing = options.tracing ?? NO_TRACING;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -55,5 +65,17 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Work
     workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle()),
     dataConverter: options.dataConverter,
     shutdownGraceTime: (options.shutdownGraceSeconds ?? 0) * 1000,
+    // A span per activity attempt, parented by the workflow's (through the headers), named after
+    // the activity and marked with the task's ids; the workflows' spans leave through the sink.
+    interceptors: {
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+        (ctx) => ({ inbound: new TaskSpanAttributes(ctx) }),
+      ],
+    },
+    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
   });
 }

@@ -9,6 +9,7 @@ import { resolveDevServer } from '../toolchain';
 import { DEV_SERVER_ARGS } from './dev-server-args';
 import { DEV_SERVER_STARTER_ENV, reclaimDevServer } from './dev-server-orphan';
 import { AesGcmPayloadCodec, loadCodecKeys } from './payload-codec';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { ensureSearchAttributes } from './search-attributes';
 
 /** A Temporal cluster to use: connections for clients and workers, and how to let go. */
@@ -38,7 +39,13 @@ function clientOn(
   namespace: string,
   dataConverter: DataConverter,
 ): Client {
-  return new Client({ connection, namespace, dataConverter });
+  return new Client({
+    connection,
+    namespace,
+    dataConverter,
+    // Starts, signals, queries and updates carry the caller's trace into the workflow.
+    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+  });
 }
 
 /**

@@ -15,6 +15,11 @@ export function bundleTaskWorkflows(
   const quiet = () => undefined;
   return bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    // OpenTelemetry: a span per workflow run, signal, query, update and scheduled activity,
+    // parented by the client's span through the headers; exported through the worker's sink.
+    workflowInterceptorModules: [
+      require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+    ],
     logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: onError, error: onError },
   });
 }
