@@ -1,4 +1,4 @@
-import { DefaultLogger, makeTelemetryFilterString, Runtime, type Worker } from '@temporalio/worker';
+import { makeTelemetryFilterString, Runtime, type Worker } from '@temporalio/worker';
 import { Command } from 'commander';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { priceOf } from './shared/model-cost';
 import { openDatabase, type Database } from './db/database';
 import { listenForTaskChanges } from './db/task-changes';
 import { createLogger } from './observability/logger';
+import { temporalLogger } from './observability/temporal-logger';
 import { startTracing, type Tracing } from './observability/tracing';
 import { ArmHealthMonitor } from './runtime/arm-health';
 import { openTemporal, type TemporalHandle } from './runtime/temporal-connection';
@@ -58,7 +59,7 @@ async function main(argv: string[]): Promise<void> {
   // The SDK logs every bundling step at INFO; its warnings and errors are what an operator needs.
   const sdkLevel = config.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN';
   Runtime.install({
-    logger: new DefaultLogger(sdkLevel),
+    logger: temporalLogger(logger, sdkLevel),
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: sdkLevel }) } },
   });
   const say = (msg: string) => logger.info(msg);

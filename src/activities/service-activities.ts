@@ -1,5 +1,4 @@
-import { inSpan } from '../observability/spans';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { Got } from 'got';
 import { armExecuteResponseSchema, type ArmExecuteResponse } from '../shared/arm';
 import {
@@ -15,6 +14,7 @@ import { combineVerdicts, screenSpec, type ScreenedInput } from '../shared/scree
 import type { Grant } from '../shared/budget';
 import { BUDGET_INSUFFICIENT_FAILURE } from '../shared/model-cost';
 import type { TaskSpec } from '../shared/task';
+import { inSpan } from '../observability/spans';
 import { withHeartbeats } from './heartbeat';
 import type { ArmRouter, ArmTarget } from './arm-router';
 import { chunkText } from './chunk-text';
@@ -319,69 +319,89 @@ export function createServiceActivities(
     async runStep(input: StepInput): Promise<StepOutcome> {
       const { taskId, step } = input;
       const stepId = step.id;
-      return withHeartbeats(async (signal) => {
-        const target = router.route(step.arm);
-        const attempt = Context.current().info.attempt;
-        const before = await projection.recordStepStart({
-          taskId,
-          stepId,
-          attempt,
-          servedBy: target.name,
-          ...(input.spentBefore ? { reserved: input.budgetLeft } : {}),
-        });
-        // A span named after the step and its arm, around the call (its HTTP span beneath).
-        const answer = await inSpan(
-          `step ${stepId} ${step.arm}`,
-          {
-            'octollm.task_id': taskId,
-            'octollm.step_id': stepId,
-            'octollm.arm': step.arm,
-            'octollm.attempt': attempt,
-            'octollm.served_by': target.name,
-          },
-          async (span) => {
-            const reply = await callArmWithinGrant(target, input, before, signal);
-            span.setAttributes({
-              'octollm.tokens': reply.usage.tokens,
-              'octollm.cost_usd': reply.usage.cost_usd,
-            });
-            return reply;
-          },
-        );
-        // What the step has cost so far, this call and every earlier attempt's included.
-        const usage = {
-          tokens: before.tokens + answer.usage.tokens,
-          cost_usd: before.costUsd + answer.usage.cost_usd,
-        };
-        const spent = { taskId, stepId, attempt, tokens: usage.tokens, costUsd: usage.cost_usd };
-        try {
-          // Screened before anything of it is stored: a blocked output is never written, a
-          // redacted one only redacted, so no PII it carried is ever at rest.
-          const check = await screenOutput(taskId, stepId, answer.output);
-          if (check.verdict === 'blocked') {
-            const error = `output blocked: ${check.reason}`;
-            await projection.recordStepStatus({ ...spent, status: 'failed', error });
-            return { verdict: 'blocked', reason: check.reason, usage };
-          }
-          // A large output is stored now and passed on by reference (a redacted one already is).
-          const output =
-            check.verdict === 'safe'
-              ? await outputs.keepSmall(taskId, stepId, check.output)
-              : check.output;
-          await projection.recordStepStatus({
-            ...spent,
-            status: 'completed',
-            output,
-            summary: answer.summary,
-          });
-          return { ...check, output, summary: answer.summary, usage };
-        } catch (err) {
-          // The arm was paid for even though the attempt fails: the retry calls it again.
-          const { tokens, cost_usd: costUsd } = answer.usage;
-          await projection.addStepUsage({ taskId, stepId, tokens, costUsd }).catch(() => undefined);
-          throw err;
-        }
-      });
+      const started = Date.now();
+      // One line per attempt, with the ids to find the task and its trace; never its text.
+      const logged = { taskId, stepId, arm: step.arm, attempt: Context.current().info.attempt };
+      try {
+        const outcome = await runStepAttempt(input);
+        const fields = { ...logged, verdict: outcome.verdict, ms: Date.now() - started };
+        if (outcome.verdict === 'blocked') log.warn('step output blocked', fields);
+        else log.debug('step completed', { ...fields, tokens: outcome.usage.tokens });
+        return outcome;
+      } catch (err) {
+        const kind = err instanceof ApplicationFailure ? err.type : (err as Error).name;
+        log.warn('step attempt failed', { ...logged, error: kind, ms: Date.now() - started });
+        throw err;
+      }
     },
   };
+
+  /** One attempt of {@link runStep}: its work, without the log line. */
+  async function runStepAttempt(input: StepInput): Promise<StepOutcome> {
+    const { taskId, step } = input;
+    const stepId = step.id;
+    return withHeartbeats(async (signal) => {
+      const target = router.route(step.arm);
+      const attempt = Context.current().info.attempt;
+      const before = await projection.recordStepStart({
+        taskId,
+        stepId,
+        attempt,
+        servedBy: target.name,
+        ...(input.spentBefore ? { reserved: input.budgetLeft } : {}),
+      });
+      // A span named after the step and its arm, around the call (its HTTP span beneath).
+      const answer = await inSpan(
+        `step ${stepId} ${step.arm}`,
+        {
+          'octollm.task_id': taskId,
+          'octollm.step_id': stepId,
+          'octollm.arm': step.arm,
+          'octollm.attempt': attempt,
+          'octollm.served_by': target.name,
+        },
+        async (span) => {
+          const reply = await callArmWithinGrant(target, input, before, signal);
+          span.setAttributes({
+            'octollm.tokens': reply.usage.tokens,
+            'octollm.cost_usd': reply.usage.cost_usd,
+          });
+          return reply;
+        },
+      );
+      // What the step has cost so far, this call and every earlier attempt's included.
+      const usage = {
+        tokens: before.tokens + answer.usage.tokens,
+        cost_usd: before.costUsd + answer.usage.cost_usd,
+      };
+      const spent = { taskId, stepId, attempt, tokens: usage.tokens, costUsd: usage.cost_usd };
+      try {
+        // Screened before anything of it is stored: a blocked output is never written, a
+        // redacted one only redacted, so no PII it carried is ever at rest.
+        const check = await screenOutput(taskId, stepId, answer.output);
+        if (check.verdict === 'blocked') {
+          const error = `output blocked: ${check.reason}`;
+          await projection.recordStepStatus({ ...spent, status: 'failed', error });
+          return { verdict: 'blocked', reason: check.reason, usage };
+        }
+        // A large output is stored now and passed on by reference (a redacted one already is).
+        const output =
+          check.verdict === 'safe'
+            ? await outputs.keepSmall(taskId, stepId, check.output)
+            : check.output;
+        await projection.recordStepStatus({
+          ...spent,
+          status: 'completed',
+          output,
+          summary: answer.summary,
+        });
+        return { ...check, output, summary: answer.summary, usage };
+      } catch (err) {
+        // The arm was paid for even though the attempt fails: the retry calls it again.
+        const { tokens, cost_usd: costUsd } = answer.usage;
+        await projection.addStepUsage({ taskId, stepId, tokens, costUsd }).catch(() => undefined);
+        throw err;
+      }
+    });
+  }
 }

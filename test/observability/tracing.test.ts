@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { buildForBench, startStack, type Stack } from '../../bench/pipeline/stack';
 import { README_TASK } from '../../src/api/request-examples';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
@@ -13,7 +15,7 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
   buildForBench(() => undefined);
   stack = await startStack(() => undefined, {
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, LOG_LEVEL: 'debug' },
   });
 }, 300_000);
 
@@ -110,4 +112,22 @@ test('a task is one trace: API, workflow, every activity and every service call,
   expect(new Set(spans.map((s) => s.service))).toEqual(
     new Set(['octollm-api', 'octollm-worker', 'octollm-services']),
   );
+
+  // The worker's log: a line per step attempt, through pino, with the task's ids and trace id.
+  const lines = fs
+    .readFileSync(path.join(stack.logDir, 'worker.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const stepLines = lines.filter((l) => l.msg === 'step completed' && l.taskId === id);
+  expect(stepLines.map((l) => l.stepId).sort()).toEqual(steps.map((s) => s.id).sort());
+  for (const line of stepLines) {
+    expect(line).toMatchObject({
+      component: 'temporal',
+      arm: expect.any(String),
+      attempt: 1,
+      workflowId: `task-${id}`,
+      trace_id: submit!.traceId,
+    });
+  }
 });
