@@ -58,11 +58,13 @@ async function main(argv: string[]): Promise<void> {
   const logger = createLogger(config.env.LOG_LEVEL);
   // The SDK logs every bundling step at INFO; its warnings and errors are what an operator needs.
   const sdkLevel = config.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN';
-  Runtime.install({
-    logger: temporalLogger(logger, sdkLevel),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: sdkLevel }) } },
-  });
   const say = (msg: string) => logger.info(msg);
+  // The worker's metrics: the SDK's (task latencies, slots, sticky cache) and OctoLLM's
+  // worker-side series, for Prometheus at WORKER_METRICS_ADDRESS.
+  const metricsAddress = ['start', 'worker'].includes(command)
+    ? config.temporal.metricsAddress
+    : undefined;
+  installTemporalRuntime(logger, sdkLevel, metricsAddress);
   const stoppers: Stopper[] = [];
   installShutdown(stoppers, logger);
   // Before any server starts, so their HTTP is traced; stopped last, so the last spans leave.
@@ -383,6 +385,31 @@ function installShutdown(stoppers: Stopper[], logger: Logger): void {
   };
   process.on('SIGINT', (s) => void stop(s));
   process.on('SIGTERM', (s) => void stop(s));
+}
+
+/**
+ * The Temporal SDK's runtime: its logs through pino and, with an address, its metrics for
+ * Prometheus. An address already taken (another worker on this machine) costs the metrics,
+ * with a warning, not the worker.
+ */
+function installTemporalRuntime(logger: Logger, level: 'DEBUG' | 'WARN', metricsAddress?: string) {
+  const logging = { filter: makeTelemetryFilterString({ core: level }) };
+  const sdkLogger = temporalLogger(logger, level);
+  if (metricsAddress) {
+    try {
+      Runtime.install({
+        logger: sdkLogger,
+        telemetryOptions: { logging, metrics: { prometheus: { bindAddress: metricsAddress } } },
+      });
+      logger.info(`worker metrics for Prometheus on http://${metricsAddress}/metrics`);
+      return;
+    } catch (err) {
+      logger.warn(
+        `worker metrics not served: ${(err as Error).message} (WORKER_METRICS_ADDRESS=${metricsAddress}; set another, or empty to turn them off)`,
+      );
+    }
+  }
+  Runtime.install({ logger: sdkLogger, telemetryOptions: { logging } });
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

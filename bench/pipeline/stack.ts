@@ -51,6 +51,9 @@ export interface StackControl {
   temporalDbFile: string;
   /** Where the services' arms listen: the arm of index i at armsBasePort + i. */
   armsBasePort: number;
+  /** Where the Reflex Layer and the Planner Arm listen. */
+  reflexPort: number;
+  plannerPort: number;
   /** Stops PostgreSQL (fast shutdown, as a restart by an operator would) and starts it again. */
   restartPostgres(): Promise<void>;
 }
@@ -244,6 +247,8 @@ export async function startStack(
         },
         temporalDbFile,
         armsBasePort: armsBase,
+        reflexPort,
+        plannerPort,
       },
       stop,
     };

@@ -6,6 +6,7 @@ import { toStorable } from '../shared/safe-text';
 import type { PlanStep } from '../shared/plan';
 import { isTerminalStatus, type TaskStatus } from '../shared/task-status';
 import type { StepState } from '../shared/task-status';
+import { countTaskEnd } from './task-metrics';
 
 /** A task's plan, as stored when it starts running. */
 export interface PlanRecord {
@@ -134,6 +135,7 @@ export function createProjectionActivities(prisma: PrismaClient) {
       const { revision } = input;
       if (!input.plan && !revision && !input.result && !input.endWaitingSteps) {
         await update;
+        if (isTerminalStatus(input.status)) countTaskEnd(input.status);
         return;
       }
       await prisma.$transaction([
@@ -166,6 +168,7 @@ export function createProjectionActivities(prisma: PrismaClient) {
           : []),
         update,
       ]);
+      if (isTerminalStatus(input.status)) countTaskEnd(input.status);
     },
 
     /** Stores the plan's steps, all waiting. A retry after a partial write adds nothing twice. */

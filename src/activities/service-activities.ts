@@ -15,6 +15,7 @@ import type { Grant } from '../shared/budget';
 import { BUDGET_INSUFFICIENT_FAILURE } from '../shared/model-cost';
 import type { TaskSpec } from '../shared/task';
 import { inSpan } from '../observability/spans';
+import { recordStepAttempt } from './task-metrics';
 import { withHeartbeats } from './heartbeat';
 import type { ArmRouter, ArmTarget } from './arm-router';
 import { chunkText } from './chunk-text';
@@ -324,13 +325,18 @@ export function createServiceActivities(
       const logged = { taskId, stepId, arm: step.arm, attempt: Context.current().info.attempt };
       try {
         const outcome = await runStepAttempt(input);
-        const fields = { ...logged, verdict: outcome.verdict, ms: Date.now() - started };
+        const ms = Date.now() - started;
+        const fields = { ...logged, verdict: outcome.verdict, ms };
         if (outcome.verdict === 'blocked') log.warn('step output blocked', fields);
         else log.debug('step completed', { ...fields, tokens: outcome.usage.tokens });
+        const blocked = outcome.verdict === 'blocked';
+        recordStepAttempt(step.arm, blocked ? 'blocked' : 'completed', ms);
         return outcome;
       } catch (err) {
         const kind = err instanceof ApplicationFailure ? err.type : (err as Error).name;
-        log.warn('step attempt failed', { ...logged, error: kind, ms: Date.now() - started });
+        const ms = Date.now() - started;
+        log.warn('step attempt failed', { ...logged, error: kind, ms });
+        recordStepAttempt(step.arm, 'failed', ms);
         throw err;
       }
     },

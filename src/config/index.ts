@@ -36,6 +36,8 @@ const envSchema = z.object({
   OCTOLLM_CODEC_KEYS: optionalString,
   CODEC_CORS_ORIGINS: optionalString,
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  /** Where the worker serves the Temporal SDK's metrics for Prometheus; empty: not served. */
+  WORKER_METRICS_ADDRESS: z.string().default('127.0.0.1:9464'),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
 
   API_HOST: z.string().default('127.0.0.1'),
@@ -110,6 +112,8 @@ export interface Config {
      * left to be retried by another worker (`WORKER_SHUTDOWN_GRACE_SECONDS`, default 10).
      */
     shutdownGraceSeconds: number;
+    /** `host:port` of the worker's Prometheus endpoint for the SDK's and OctoLLM's worker series. */
+    metricsAddress?: string;
     /**
      * Payload encryption keys, `id:base64key,…` (`OCTOLLM_CODEC_KEYS`; the last encrypts);
      * unset: the data folder's generated key.
@@ -252,6 +256,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       toolchainDir: path.join(dataDir, 'toolchain'),
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
+      metricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
       codecKeys: env.OCTOLLM_CODEC_KEYS,
     },
     tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT },

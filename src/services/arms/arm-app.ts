@@ -7,6 +7,7 @@ import { parseOrThrow } from '../../http/validate';
 import { minus } from '../../shared/model-cost';
 import { remainingGrant } from '../common/grant';
 import type { Llm } from '../common/llm-client';
+import { meterLlmUsage } from '../common/llm-usage-metrics';
 import { armMode, type ArmDescriptor } from './arm-handler';
 
 /** Options for one arm's HTTP service. */
@@ -21,8 +22,8 @@ export interface ArmAppOptions {
  * the arm can do. A client that disconnects aborts the work in flight (an LLM call stops
  * billing when the task that wanted it is cancelled).
  */
-export function createArmApp({ arm, logger, llm }: ArmAppOptions): HttpApp {
-  const mode = armMode(arm, llm);
+export function createArmApp({ arm, logger, llm: configured }: ArmAppOptions): HttpApp {
+  const mode = armMode(arm, configured);
   const http = createHttpApp({
     name: `arm-${arm.name}`,
     logger: logger.child({ service: `arm-${arm.name}` }),
@@ -30,6 +31,7 @@ export function createArmApp({ arm, logger, llm }: ArmAppOptions): HttpApp {
     health: () => ({ arm: arm.name, mode }),
     ready: arm.ready,
   });
+  const llm = meterLlmUsage(configured, http.registry);
   http.app.get('/capabilities', (_req, res) => {
     res.json({
       arm: arm.name,

@@ -65,6 +65,7 @@ export async function callLlm(llm: Llm, request: LlmRequest): Promise<LlmAnswer>
   } catch (err) {
     throw toAppError(err);
   }
+  llm.recordUsage?.({ tokens: answer.tokens, costUsd: answer.costUsd });
   if (grant) chargeGrant(grant, { tokens: answer.tokens, cost_usd: answer.costUsd });
   return answer;
 }

@@ -17,6 +17,8 @@ export interface Llm {
   model: string;
   /** The model's price, for the cost of each call. */
   price: ModelPrice;
+  /** Counts each call's usage on the service's metrics (see llm-usage-metrics.ts). */
+  recordUsage?: (used: { tokens: number; costUsd: number }) => void;
 }
 
 /**

@@ -180,6 +180,7 @@ export function createLlmPlanner(options: LlmPlannerOptions): LlmPlanner {
         if (attempt > 1) metrics?.repairs.inc();
         const completion = await complete(request, messages, { signal, maxTokens });
         const used = usageOf(completion, llm.price);
+        llm.recordUsage?.({ tokens: used.tokens, costUsd: used.cost_usd });
         if (usage) {
           usage.tokens += used.tokens;
           usage.cost_usd += used.cost_usd;

@@ -11,6 +11,7 @@ import {
   replanRequestSchema,
 } from '../../shared/plan';
 import { ARM_REGISTRY } from './arm-registry';
+import { meterLlmUsage } from '../common/llm-usage-metrics';
 import { PlanInvalidError } from './plan-invalid-error';
 import { createPlanner, type PlannerOptions } from './planner';
 import { planSubGoal } from './plan-sub-goal';
@@ -82,7 +83,11 @@ export function createPlannerApp(options: PlannerAppOptions): HttpApp {
       prompt_version: planner.promptVersion,
     }),
   });
-  const planner = createPlanner({ ...options, metrics: createPlannerMetrics(http.registry) });
+  const planner = createPlanner({
+    ...options,
+    llm: meterLlmUsage(options.llm, http.registry),
+    metrics: createPlannerMetrics(http.registry),
+  });
   const { app } = http;
 
   /** A route that plans: a caller that gave up stops the model call; a plan that never validated is a 422. */
