@@ -4,6 +4,7 @@ import {
   type WorkerOptions,
   type WorkflowBundle,
 } from '@temporalio/worker';
+import type { Context } from '@temporalio/activity';
 import type { DataConverter } from '@temporalio/common';
 import {
   makeWorkflowExporter,
@@ -54,7 +55,6 @@ export const TASK_WORKER_TUNING = {
 
 /** Creates the worker that runs TaskWorkflow and its activities. */
 export async function createTaskWorker(options: TaskWorkerOptions): Promise<Worker> {
-  const tracing = options.tracing ?? NO_TRACING;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -65,17 +65,27 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Work
     workflowBundle: options.workflowBundle ?? (await loadWorkflowBundle()),
     dataConverter: options.dataConverter,
     shutdownGraceTime: (options.shutdownGraceSeconds ?? 0) * 1000,
-    // A span per activity attempt, parented by the workflow's (through the headers), named after
-    // the activity and marked with the task's ids; the workflows' spans leave through the sink.
+    ...tracingWorkerOptions(options.tracing ?? NO_TRACING),
+  });
+}
+
+/**
+ * What every worker of the task workflow bundle needs for tracing (the bundle holds the
+ * OpenTelemetry workflow interceptors, whose spans leave through the `exporter` sink): a span
+ * per activity attempt, parented by the workflow's through the headers and marked with the
+ * task's ids, and the sink. With {@link NO_TRACING}, spans are made but not recorded.
+ */
+export function tracingWorkerOptions(tracing: Pick<Tracing, 'spanProcessor' | 'resource'>) {
+  return {
     interceptors: {
       activity: [
-        (ctx) => ({
+        (ctx: Context) => ({
           inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
           outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
         }),
-        (ctx) => ({ inbound: new TaskSpanAttributes(ctx) }),
+        (ctx: Context) => ({ inbound: new TaskSpanAttributes(ctx) }),
       ],
     },
     sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
-  });
+  } satisfies Pick<WorkerOptions, 'interceptors' | 'sinks'>;
 }

@@ -1,4 +1,5 @@
 import { Client } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
@@ -107,7 +108,12 @@ async function startOnDatabase(
     parseCodecKeys(`test:${randomBytes(32).toString('base64')}`, 'test'),
   );
   const dataConverter = { payloadCodecs: [codec] };
-  const client = new Client({ connection: temporal.connection, dataConverter });
+  // As the API's client: starts carry the caller's trace context into the workflow.
+  const client = new Client({
+    connection: temporal.connection,
+    dataConverter,
+    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+  });
   const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [n, 0]));
   // The guardian arm needs the Reflex Layer's URL, known only once reflex listens.
   const [reflex] = await startServices(['reflex'], config, silent, ports);

@@ -1,3 +1,6 @@
+import { NO_TRACING } from '../../src/observability/tracing';
+import { tracingWorkerOptions } from '../../src/runtime/task-worker';
+import { workflowBundle } from '../support/temporal-servers';
 import { Worker } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -209,7 +212,11 @@ test('a task on the fast path runs one remote activity per step, with local proj
 
 test.each(histories)('%s replays deterministically', async (file) => {
   const history: unknown = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  // The bundle the worker runs: the workflows with the OpenTelemetry workflow interceptors.
   await expect(
-    Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows') }, history),
+    Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), ...tracingWorkerOptions(NO_TRACING) },
+      history,
+    ),
   ).resolves.toBeUndefined();
 });

@@ -1,3 +1,5 @@
+import { NO_TRACING } from '../../src/observability/tracing';
+import { tracingWorkerOptions } from '../../src/runtime/task-worker';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -87,6 +89,7 @@ async function withRunningTask(
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
+    ...tracingWorkerOptions(NO_TRACING),
   });
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start<typeof TaskWorkflow>('TaskWorkflow', {
