@@ -41,9 +41,10 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmClosure('got').map(escape).join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60_000,
-  // A server left running by a failed setup must not keep CI waiting until its time limit.
-  forceExit: true,
+  // Jest exits when every test has closed what it opened; global-teardown fails the run, naming
+  // what is still open, if something keeps it alive 30 s after the last test.
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup-temporal-logging.ts'],
 };
