@@ -69,6 +69,21 @@ function patchesOf(history: RecordedHistory): string[] {
   });
 }
 
+test('runs from the otel-tracing version on carry trace context from the start and to each activity', () => {
+  const history = load('task-completed-otel-tracing.json');
+  const headerFields = (key: string) =>
+    history.events.flatMap((e) => {
+      const a = e[key] as { header?: { fields?: Record<string, unknown> } } | undefined;
+      return a ? [Object.keys(a.header?.fields ?? {})] : [];
+    });
+  expect(headerFields('workflowExecutionStartedEventAttributes')).toEqual([['_tracer-data']]);
+  const scheduled = headerFields('activityTaskScheduledEventAttributes');
+  expect(scheduled.length).toBeGreaterThanOrEqual(3);
+  for (const fields of scheduled) expect(fields).toEqual(['_tracer-data']);
+  // The older runs have none, and replay all the same (below).
+  expect(JSON.stringify(load('task-completed-fast-path.json'))).not.toContain('_tracer-data');
+});
+
 test('a paused and resumed run carries both signals and the run-control patch', () => {
   const history = load('task-paused-run-control.json');
   const signals = history.events.flatMap((e) => {
