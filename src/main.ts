@@ -69,8 +69,10 @@ async function main(argv: string[]): Promise<void> {
   installShutdown(stoppers, logger);
   // Before any server starts, so their HTTP is traced; stopped last, so the last spans leave.
   const tracing = startTracing(`octollm-${command}`, config.tracing.endpoint);
-  stoppers.push(() => tracing.shutdown());
-  if (config.tracing.endpoint) say(`traces go to ${config.tracing.endpoint} (OTLP/HTTP)`);
+  if (tracing) {
+    stoppers.push(() => tracing.shutdown());
+    say(`traces go to ${config.tracing.endpoint} (OTLP/HTTP)`);
+  }
 
   switch (command) {
     case 'start':
@@ -184,7 +186,7 @@ async function startAll(
   config: Config,
   logger: Logger,
   stoppers: Stopper[],
-  tracing: Tracing,
+  tracing: Tracing | undefined,
 ): Promise<void> {
   const say = (msg: string) => logger.info(msg);
   const db = await openDatabase({ ...dbOptions(config), log: say });
@@ -285,7 +287,7 @@ async function createWorker(
   db: Database,
   temporal: TemporalHandle,
   stoppers: Stopper[],
-  tracing: Tracing,
+  tracing: Tracing | undefined,
 ) {
   const arms = new ArmHealthMonitor(config.services.arms);
   await arms.start();
@@ -312,7 +314,7 @@ async function startWorker(
   stoppers: Stopper[],
   say: (m: string) => void,
   devServer: boolean,
-  tracing: Tracing,
+  tracing: Tracing | undefined,
 ) {
   const db = await openDatabase({ ...dbOptions(config), log: say });
   stoppers.push(() => db.stop());

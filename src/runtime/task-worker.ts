@@ -73,7 +73,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Work
  * What every worker of the task workflow bundle needs for tracing (the bundle holds the
  * OpenTelemetry workflow interceptors, whose spans leave through the `exporter` sink): a span
  * per activity attempt, parented by the workflow's through the headers and marked with the
- * task's ids, and the sink. With {@link NO_TRACING}, spans are made but not recorded.
+ * task's ids, and the sink. With {@link NO_TRACING}, the spans are dropped.
  */
 export function tracingWorkerOptions(tracing: Pick<Tracing, 'spanProcessor' | 'resource'>) {
   return {

@@ -84,6 +84,14 @@ test('runs from the otel-tracing version on carry trace context from the start a
   expect(JSON.stringify(load('task-completed-fast-path.json'))).not.toContain('_tracer-data');
 });
 
+test('a traced run with an update does not replay without the interceptors: they stay in the bundle', async () => {
+  // Why the workflow bundle always holds the OpenTelemetry workflow interceptors, tracing or not.
+  const history = load('task-approved-otel-tracing.json');
+  await expect(
+    Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows') }, history),
+  ).rejects.toThrow(/[Nn]ondeterminism/);
+});
+
 test('a paused and resumed run carries both signals and the run-control patch', () => {
   const history = load('task-paused-run-control.json');
   const signals = history.events.flatMap((e) => {
