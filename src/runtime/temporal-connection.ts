@@ -38,13 +38,17 @@ function clientOn(
   connection: NativeConnection,
   namespace: string,
   dataConverter: DataConverter,
+  traced: boolean,
 ): Client {
   return new Client({
     connection,
     namespace,
     dataConverter,
-    // Starts, signals, queries and updates carry the caller's trace into the workflow.
-    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+    // With tracing on, starts, signals, queries and updates carry the caller's trace into the
+    // workflow; a run started so is traced on every worker (src/workflows/tracing-interceptors.ts).
+    ...(traced
+      ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }
+      : {}),
   });
 }
 
@@ -61,6 +65,7 @@ export async function openTemporal(
   const { temporal } = config;
   const codec = new AesGcmPayloadCodec(loadCodecKeys(temporal.codecKeys, config.dataDir, log));
   const dataConverter: DataConverter = { payloadCodecs: [codec] };
+  const traced = config.tracing.endpoint !== undefined;
   if (temporal.address || !startDevServer) {
     const address = temporal.address ?? `127.0.0.1:${temporal.devServer.port}`;
     const nativeConnection = await NativeConnection.connect({ address });
@@ -69,7 +74,7 @@ export async function openTemporal(
       (await ensureSearchAttributes(nativeConnection, temporal.namespace, log));
     return {
       address,
-      client: clientOn(nativeConnection, temporal.namespace, dataConverter),
+      client: clientOn(nativeConnection, temporal.namespace, dataConverter, traced),
       nativeConnection,
       searchAttributes,
       codec,
@@ -119,7 +124,7 @@ export async function openTemporal(
     (await ensureSearchAttributes(env.nativeConnection, temporal.namespace, log));
   return {
     address: env.address,
-    client: clientOn(env.nativeConnection, temporal.namespace, dataConverter),
+    client: clientOn(env.nativeConnection, temporal.namespace, dataConverter, traced),
     nativeConnection: env.nativeConnection,
     uiUrl: `http://127.0.0.1:${temporal.devServer.uiPort}`,
     searchAttributes,

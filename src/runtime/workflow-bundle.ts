@@ -15,14 +15,8 @@ export function bundleTaskWorkflows(
   const quiet = () => undefined;
   return bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
-    // OpenTelemetry: a span per workflow run, signal, query, update and scheduled activity,
-    // parented by the client's span through the headers; exported through the worker's sink.
-    // Always in the bundle, tracing or not: a run's history depends on them (a run with an
-    // update recorded with them does not replay without them; test/workflows/replay.test.ts),
-    // so a worker may not drop them when its collector setting changes.
-    workflowInterceptorModules: [
-      require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
-    ],
+    // OpenTelemetry's workflow interceptors, for the runs started with trace context.
+    workflowInterceptorModules: [require.resolve('../workflows/tracing-interceptors')],
     logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: onError, error: onError },
   });
 }

@@ -1,5 +1,4 @@
 import { Client } from '@temporalio/client';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
@@ -108,12 +107,8 @@ async function startOnDatabase(
     parseCodecKeys(`test:${randomBytes(32).toString('base64')}`, 'test'),
   );
   const dataConverter = { payloadCodecs: [codec] };
-  // As the API's client: starts carry the caller's trace context into the workflow.
-  const client = new Client({
-    connection: temporal.connection,
-    dataConverter,
-    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
-  });
+  // As the API's client without a collector: runs start untraced.
+  const client = new Client({ connection: temporal.connection, dataConverter });
   const ports = Object.fromEntries(SERVICE_NAMES.map((n) => [n, 0]));
   // The guardian arm needs the Reflex Layer's URL, known only once reflex listens.
   const [reflex] = await startServices(['reflex'], config, silent, ports);

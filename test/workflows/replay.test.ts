@@ -85,7 +85,8 @@ test('runs from the otel-tracing version on carry trace context from the start a
 });
 
 test('a traced run with an update does not replay without the interceptors: they stay in the bundle', async () => {
-  // Why the workflow bundle always holds the OpenTelemetry workflow interceptors, tracing or not.
+  // Why the bundle holds the OpenTelemetry workflow interceptors for every run that started
+  // traced, whatever the replaying worker's own setting (src/workflows/tracing-interceptors.ts).
   const history = load('task-approved-otel-tracing.json');
   await expect(
     Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows') }, history),
