@@ -327,10 +327,13 @@ export function createServiceActivities(
         const outcome = await runStepAttempt(input);
         const ms = Date.now() - started;
         const fields = { ...logged, verdict: outcome.verdict, ms };
-        if (outcome.verdict === 'blocked') log.warn('step output blocked', fields);
-        else log.debug('step completed', { ...fields, tokens: outcome.usage.tokens });
-        const blocked = outcome.verdict === 'blocked';
-        recordStepAttempt(step.arm, blocked ? 'blocked' : 'completed', ms);
+        if (outcome.verdict === 'blocked') {
+          log.warn('step output blocked', fields);
+          recordStepAttempt(step.arm, 'blocked', ms);
+        } else {
+          log.debug('step completed', { ...fields, tokens: outcome.usage.tokens });
+          recordStepAttempt(step.arm, 'completed', ms);
+        }
         return outcome;
       } catch (err) {
         const kind = err instanceof ApplicationFailure ? err.type : (err as Error).name;

@@ -95,8 +95,7 @@ export function addTaskCommands(program: Command, run: Run): void {
       .action((id: string, opts: { json?: boolean }) =>
         run(async (client) => {
           const reply = await client.call<TaskReply>('POST', `${taskPath(id)}/${name}`);
-          if (opts.json) printJson(reply);
-          else console.log(`Task ${reply.task_id} ${reply.status}`);
+          printReply(reply, opts.json);
           return EXIT.ok;
         }),
       );
@@ -116,8 +115,7 @@ export function addTaskCommands(program: Command, run: Run): void {
           const reply = await client.call<TaskReply>('POST', `${taskPath(id)}/${name}`, {
             json: opts.comment ? { comment: opts.comment } : {},
           });
-          if (opts.json) printJson(reply);
-          else console.log(`Task ${reply.task_id} ${reply.status}`);
+          printReply(reply, opts.json);
           return EXIT.ok;
         }),
       );
@@ -338,4 +336,10 @@ function printBudget(view: TaskView): void {
     ],
   );
   console.log(`time budget: ${budget.max_time_seconds} s; task ${view.status}`);
+}
+
+/** A control's answer: the task and its new status, or the JSON. */
+function printReply(reply: TaskReply, asJson?: boolean): void {
+  if (asJson) printJson(reply);
+  else console.log(`Task ${reply.task_id} ${reply.status}`);
 }
